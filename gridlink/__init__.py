@@ -1,0 +1,1 @@
+"""gridlink: a self-hostable server that speaks the Enode API."""

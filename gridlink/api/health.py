@@ -1,0 +1,22 @@
+"""Service health: the one path that needs no token."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
+from starlette.responses import Response
+
+from gridlink.context import context_of
+
+router = APIRouter(tags=["Service Health"])
+
+
+@router.get("/health/ready", status_code=204, summary="Check Service Readiness")
+async def ready(request: Request) -> Response:
+    try:
+        async with context_of(request).db.session() as session:
+            await session.execute(text("SELECT 1"))
+    except (SQLAlchemyError, OSError):
+        return Response(status_code=503)
+    return Response(status_code=204)

@@ -1,0 +1,95 @@
+"""Every API error leaves as application/problem+json (RFC 7807), as Enode's do."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+from fastapi import Request
+from fastapi.exceptions import RequestValidationError
+from starlette.exceptions import HTTPException
+from starlette.responses import Response
+
+from gridlink.domain.errors import DomainError
+
+PROBLEM_BASE = "https://developers.enode.com/api/problems/"
+_KINDS = {
+    400: ("bad-request", "Bad request"),
+    401: ("unauthorized", "Unauthorized"),
+    403: ("forbidden", "Forbidden"),
+    404: ("not-found", "Not Found"),
+    405: ("method-not-allowed", "Method Not Allowed"),
+    409: ("conflict", "Conflict"),
+    413: ("payload-too-large", "Payload Too Large"),
+    415: ("unsupported-media-type", "Unsupported Media Type"),
+    422: ("unprocessable-entity", "Unprocessable Entity"),
+    429: ("too-many-requests", "Too Many Requests"),
+}
+
+
+def problem(
+    status: int,
+    detail: str,
+    kind: str | None = None,
+    title: str | None = None,
+    issues: list[dict[str, Any]] | None = None,
+    headers: dict[str, str] | None = None,
+) -> Response:
+    default_kind, default_title = _KINDS.get(status, ("error", "Error"))
+    body: dict[str, Any] = {
+        "type": PROBLEM_BASE + (kind or default_kind),
+        "title": title or default_title,
+        "detail": detail,
+    }
+    if issues is not None:
+        body["issues"] = issues
+    return Response(
+        orjson.dumps(body),
+        status_code=status,
+        media_type="application/problem+json",
+        headers=headers,
+    )
+
+
+async def domain_error(_request: Request, error: Exception) -> Response:
+    assert isinstance(error, DomainError)
+    headers = {"WWW-Authenticate": "Bearer"} if error.status == 401 else None
+    return problem(error.status, error.detail, error.kind, error.title, error.issues, headers)
+
+
+def validation_issues(error: RequestValidationError) -> list[dict[str, Any]]:
+    issues = []
+    for item in error.errors():
+        location = list(item.get("loc", ()))
+        where = location[0] if location else "body"
+        path = [str(p) for p in location[1:]]
+        issues.append(
+            {
+                "code": item.get("type", "invalid"),
+                "in": where,
+                "path": path,
+                "message": item.get("msg", "Invalid value"),
+            }
+        )
+    return issues
+
+
+async def request_validation_error(_request: Request, error: Exception) -> Response:
+    assert isinstance(error, RequestValidationError)
+    issues = validation_issues(error)
+    first = issues[0] if issues else None
+    where = ".".join(first["path"]) if first and first["path"] else (first or {}).get("in", "")
+    detail = f"{where}: {first['message']}" if first else "The request is not valid."
+    return problem(400, f"Request validation failed. {detail}", issues=issues)
+
+
+async def http_error(_request: Request, error: Exception) -> Response:
+    assert isinstance(error, HTTPException)
+    detail = error.detail if isinstance(error.detail, str) else "Request failed."
+    if error.status_code == 404 and detail == "Not Found":
+        detail = "No such resource."
+    return problem(error.status_code, detail, headers=getattr(error, "headers", None))
+
+
+async def unexpected_error(_request: Request, _error: Exception) -> Response:
+    return problem(500, "Something went wrong on our side.", "internal-error", "Internal Error")

@@ -1,0 +1,150 @@
+"""User Management: users, their linked vendors, and Link sessions."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Path, Query, Request
+from sqlalchemy import select
+from starlette.responses import Response
+
+from gridlink.api.responses import json_response, no_content
+from gridlink.auth.caller import Caller
+from gridlink.auth.dependencies import api_version, authenticated
+from gridlink.context import context_of
+from gridlink.db.tables import Client, VendorConnection
+from gridlink.domain import link_sessions, users
+from gridlink.domain.errors import BadRequest
+from gridlink.domain.pagination import DEFAULT_PAGE_SIZE, PageRequest
+from gridlink.domain.vendors import ALL_VENDORS
+from gridlink.wire.users import LinkUserPayload, VendorTypeName, user_json, users_list_entry
+
+router = APIRouter(tags=["User Management"])
+CallerDep = Annotated[Caller, Depends(authenticated)]
+UserId = Annotated[str, Path(min_length=1, max_length=users.MAX_USER_ID_LENGTH)]
+
+
+def page_request(
+    after: Annotated[str | None, Query()] = None,
+    before: Annotated[str | None, Query()] = None,
+    pageSize: Annotated[int, Query()] = DEFAULT_PAGE_SIZE,  # noqa: N803 - the wire name
+) -> PageRequest:
+    return PageRequest(after=after, before=before, page_size=pageSize)
+
+
+PageDep = Annotated[PageRequest, Depends(page_request)]
+
+
+def _vendor(vendor: str) -> str:
+    if vendor not in ALL_VENDORS:
+        raise BadRequest(f"Unknown vendor {vendor!r}.")
+    return vendor
+
+
+@router.get("/users", summary="List Users")
+async def list_users(request: Request, caller: CallerDep, page: PageDep) -> Response:
+    version = api_version(request, caller)
+    async with context_of(request).db.session() as session:
+        result = await users.list_users(session, caller.client_id, page)
+        scopes: dict[int, list[str]] = {}
+        if result.items:
+            rows = await session.execute(
+                select(VendorConnection.user_pk, VendorConnection.scopes).where(
+                    VendorConnection.user_pk.in_([u.pk for u in result.items])
+                )
+            )
+            for user_pk, granted in rows:
+                scopes.setdefault(user_pk, []).extend(granted)
+    data = [users_list_entry(u, sorted(set(scopes.get(u.pk, [])))) for u in result.items]
+    return json_response(
+        {"data": data, "pagination": {"after": result.after, "before": result.before}}, version
+    )
+
+
+@router.get("/users/{userId}", summary="Get User")
+async def get_user(request: Request, caller: CallerDep, userId: UserId) -> Response:  # noqa: N803
+    version = api_version(request, caller)
+    async with context_of(request).db.session() as session:
+        user = await users.get_user(session, caller.client_id, userId)
+        connections = await users.linked_vendors(session, user)
+    return json_response(user_json(user, connections), version)
+
+
+@router.delete("/users/{userId}", status_code=204, summary="Unlink User")
+async def delete_user(request: Request, caller: CallerDep, userId: UserId) -> Response:  # noqa: N803
+    version = api_version(request, caller)
+    async with context_of(request).db.session() as session:
+        await users.delete_user(session, caller.client_id, userId)
+    return no_content(version)
+
+
+@router.delete("/users/{userId}/authorization", status_code=204, summary="Deauthorize User")
+async def deauthorize_user(request: Request, caller: CallerDep, userId: UserId) -> Response:  # noqa: N803
+    version = api_version(request, caller)
+    async with context_of(request).db.session() as session:
+        await users.deauthorize(session, caller.client_id, userId)
+    return no_content(version)
+
+
+@router.delete("/users/{userId}/vendors/{vendor}", status_code=204, summary="Disconnect Vendor")
+async def disconnect_vendor(
+    request: Request,
+    caller: CallerDep,
+    userId: UserId,
+    vendor: str,  # noqa: N803
+) -> Response:
+    version = api_version(request, caller)
+    async with context_of(request).db.session() as session:
+        await users.disconnect_vendor(session, caller.client_id, userId, _vendor(vendor))
+    return no_content(version)
+
+
+@router.delete(
+    "/users/{userId}/vendors/{vendor}/{vendorType}",
+    status_code=204,
+    summary="Disconnect Vendor Type",
+)
+async def disconnect_vendor_type(
+    request: Request,
+    caller: CallerDep,
+    userId: UserId,  # noqa: N803
+    vendor: str,
+    vendorType: VendorTypeName,  # noqa: N803
+) -> Response:
+    version = api_version(request, caller)
+    async with context_of(request).db.session() as session:
+        await users.disconnect_vendor(
+            session, caller.client_id, userId, _vendor(vendor), vendorType
+        )
+    return no_content(version)
+
+
+@router.post("/users/{userId}/link", summary="Link User")
+async def link_user(
+    request: Request,
+    caller: CallerDep,
+    userId: UserId,
+    payload: LinkUserPayload,  # noqa: N803
+) -> Response:
+    version = api_version(request, caller, minimum="2024-01-01", purpose="Creating a Link session")
+    context = context_of(request)
+    async with context.db.session() as session:
+        client = await session.get(Client, caller.client_id)
+        assert client is not None
+        user = await users.ensure_user(session, caller.client_id, userId)
+        _, token = await link_sessions.create_link_session(
+            session,
+            client,
+            user,
+            link_sessions.LinkRequest(
+                scopes=list(payload.scopes),
+                language=payload.language,
+                redirect_uri=payload.redirectUri,
+                vendor_type=payload.vendorType,
+                vendor=payload.vendor,
+                color_scheme=payload.colorScheme,
+            ),
+        )
+    return json_response(
+        {"linkUrl": f"{context.settings.public_url}/link/{token}", "linkToken": token}, version
+    )

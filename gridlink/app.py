@@ -1,0 +1,78 @@
+"""Builds the ASGI app: the API, the token endpoint, Link UI and the dashboard."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException
+from starlette.responses import Response
+
+from gridlink.api import health, problems, users
+from gridlink.auth import routes as token_routes
+from gridlink.config import Settings
+from gridlink.context import Context
+from gridlink.dashboard import routes as dashboard_routes
+from gridlink.domain.errors import DomainError
+from gridlink.link import routes as link_routes
+
+_PAGES = ("/link/", "/dashboard")
+
+
+def create_app(settings: Settings) -> FastAPI:
+    context = Context.build(settings)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        await context.db.dispose()
+
+    app = FastAPI(
+        title="gridlink",
+        summary="A self-hostable server that speaks the Enode API.",
+        version="0.1.0",
+        lifespan=lifespan,
+        docs_url="/docs",
+        redoc_url=None,
+    )
+    app.state.context = context
+    app.include_router(token_routes.router)
+    app.include_router(health.router)
+    app.include_router(users.router)
+    app.include_router(link_routes.router)
+    app.include_router(dashboard_routes.router)
+    app.mount(
+        "/link-static",
+        StaticFiles(directory=Path(__file__).parent / "link" / "static"),
+        name="link-static",
+    )
+
+    app.mount(
+        "/dashboard-static",
+        StaticFiles(directory=Path(__file__).parent / "dashboard" / "static"),
+        name="dashboard-static",
+    )
+
+    app.add_exception_handler(dashboard_routes.LoginRequired, dashboard_routes.error_page)
+    app.add_exception_handler(DomainError, _on_page_or_api(problems.domain_error))
+    app.add_exception_handler(
+        RequestValidationError, _on_page_or_api(problems.request_validation_error)
+    )
+    app.add_exception_handler(HTTPException, _on_page_or_api(problems.http_error))
+    app.add_exception_handler(Exception, problems.unexpected_error)
+    return app
+
+
+def _on_page_or_api(api_handler):  # type: ignore[no-untyped-def]
+    """Pages answer errors with a readable page; the API with problem+json."""
+
+    async def handle(request: Request, error: Exception) -> Response:
+        if request.url.path.startswith(_PAGES):
+            return await dashboard_routes.error_page(request, error)
+        return await api_handler(request, error)
+
+    return handle

@@ -1,0 +1,209 @@
+"""The `gridlink` command."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Awaitable, Callable
+from typing import Annotated, Any, TypeVar
+
+import typer
+from rich.console import Console
+
+from gridlink.config import DEFAULT_PORT, Settings, load_settings
+from gridlink.crypto import Vault
+from gridlink.db.engine import Database
+from gridlink.db.migrate import upgrade
+from gridlink.domain import admin, clients, versions
+from gridlink.domain.errors import DomainError
+
+app = typer.Typer(help="gridlink: a self-hostable server that speaks the Enode API.")
+client_app = typer.Typer(help="API clients and their secrets.")
+sandbox_app = typer.Typer(help="Sandbox virtual assets.")
+asset_app = typer.Typer(help="Virtual assets of a sandbox client.")
+admin_app = typer.Typer(help="The dashboard's admin password.")
+app.add_typer(client_app, name="client")
+app.add_typer(sandbox_app, name="sandbox")
+sandbox_app.add_typer(asset_app, name="asset")
+app.add_typer(admin_app, name="admin")
+
+err = Console(stderr=True)
+T = TypeVar("T")
+JsonFlag = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
+
+
+def _prepare() -> Settings:
+    settings = load_settings()
+    with err.status("Bringing the database schema up to date…"):
+        upgrade(settings.database_url)
+    return settings
+
+
+def _run(settings: Settings, work: Callable[[Database], Awaitable[T]]) -> T:
+    async def main() -> T:
+        db = Database(settings.database_url)
+        try:
+            return await work(db)
+        finally:
+            await db.dispose()
+
+    try:
+        return asyncio.run(main())
+    except DomainError as error:
+        err.print(f"[red]error:[/red] {error.detail}")
+        raise typer.Exit(1) from None
+
+
+def _emit(data: dict[str, Any], as_json: bool) -> None:
+    if as_json:
+        typer.echo(json.dumps(data, indent=2))
+    else:
+        for key, value in data.items():
+            typer.echo(f"{key:>20}: {value}")
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = DEFAULT_PORT,
+) -> None:
+    """Run the server (API, token endpoint, Link UI, dashboard)."""
+    import uvicorn
+
+    from gridlink.app import create_app
+    from gridlink.bootstrap import first_start, welcome_text
+
+    settings = load_settings(host, port)
+    with err.status("Bringing the database schema up to date…"):
+        upgrade(settings.database_url)
+    start = _run(settings, lambda db: first_start(db, settings))
+    typer.echo(welcome_text(settings, start), err=False)
+    uvicorn.run(
+        create_app(settings),
+        host=host,
+        port=port,
+        loop="uvloop",
+        http="httptools",
+        access_log=False,  # request lines would carry Link tokens
+        log_level="warning",
+    )
+
+
+@app.command()
+def migrate() -> None:
+    """Bring the database schema up to date."""
+    _prepare()
+    err.print("The database schema is up to date.")
+
+
+def _client_json(client: Any, settings: Settings, secret: str | None = None) -> dict[str, Any]:
+    data = {
+        "clientId": client.id,
+        "name": client.name,
+        "environment": client.environment,
+        "defaultApiVersion": client.default_api_version,
+        "tokenUrl": f"{settings.public_url}/oauth2/token",
+        "apiUrl": settings.public_url,
+        "createdAt": client.created_at.isoformat(),
+    }
+    if secret is not None:
+        data["clientSecret"] = secret
+    return data
+
+
+@client_app.command("create")
+def client_create(
+    name: Annotated[str, typer.Option(help="A name to recognise the client by.")],
+    environment: Annotated[str, typer.Option(help="sandbox or production.")] = "sandbox",
+    default_api_version: Annotated[
+        str, typer.Option(help="Version used when a request names none.")
+    ] = versions.LATEST,
+    as_json: JsonFlag = False,
+) -> None:
+    """Create a client. Its secret is printed now and never again."""
+    settings = _prepare()
+
+    async def work(db: Database) -> dict[str, Any]:
+        async with db.session() as session:
+            client, secret = await clients.create_client(
+                session, name, environment, default_api_version
+            )
+            return _client_json(client, settings, secret)
+
+    _emit(_run(settings, work), as_json)
+
+
+@client_app.command("rotate-secret")
+def client_rotate_secret(client_id: str, as_json: JsonFlag = False) -> None:
+    """Give a client a new secret; the old one and its tokens stop working."""
+    settings = _prepare()
+
+    async def work(db: Database) -> dict[str, Any]:
+        async with db.session() as session:
+            client, secret = await clients.rotate_secret(session, client_id)
+            return _client_json(client, settings, secret)
+
+    _emit(_run(settings, work), as_json)
+
+
+@client_app.command("list")
+def client_list(as_json: JsonFlag = False) -> None:
+    """List clients (never their secrets)."""
+    settings = _prepare()
+
+    async def work(db: Database) -> list[dict[str, Any]]:
+        async with db.session() as session:
+            return [_client_json(c, settings) for c in await clients.list_clients(session)]
+
+    found = _run(settings, work)
+    if as_json:
+        typer.echo(json.dumps(found, indent=2))
+    else:
+        for client in found:
+            typer.echo(f"{client['clientId']}  {client['environment']:<10}  {client['name']}")
+
+
+@asset_app.command("create")
+def sandbox_asset_create(
+    client: Annotated[str, typer.Option("--client", help="The sandbox client's id.")],
+    asset_type: Annotated[str, typer.Option("--type", help="vehicle, charger, hvac, …")],
+    vendor: Annotated[str, typer.Option(help="Brand, e.g. TESLA.")],
+    model: Annotated[str | None, typer.Option(help="Model; the brand's first if omitted.")] = None,
+    name: Annotated[str | None, typer.Option(help="Display name.")] = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Create a virtual asset and print the username and password that link it."""
+    from gridlink.connectors.sandbox.accounts import create_virtual_asset, describe
+
+    settings = _prepare()
+    vault = Vault(settings.secret_key)
+
+    async def work(db: Database) -> dict[str, Any]:
+        async with db.session() as session:
+            owner = await clients.get_client(session, client)
+            asset, _ = await create_virtual_asset(
+                session, vault, owner, asset_type, vendor, model, name
+            )
+            return describe(asset, vault)
+
+    _emit(_run(settings, work), as_json)
+
+
+@admin_app.command("reset-password")
+def admin_reset_password() -> None:
+    """Set a new random admin password and print it."""
+    from gridlink.auth.secrets import new_password
+
+    settings = _prepare()
+    password = new_password()
+
+    async def work(db: Database) -> None:
+        async with db.session() as session:
+            await admin.set_admin_password(session, password)
+
+    _run(settings, work)
+    typer.echo(password)
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,73 @@
+"""Settings, read once from GRIDLINK_* environment variables."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+DEFAULT_PORT = 8080
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_dir: Path
+    database_url: str
+    public_url: str
+    secret_key: bytes
+    admin_password: str | None
+    bootstrap: bool
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+
+def _secret_key(data_dir: Path) -> bytes:
+    """The key that signs access tokens and encrypts vendor credentials.
+
+    Taken from GRIDLINK_SECRET_KEY when set (needed when several machines share
+    one database); otherwise generated once and kept beside the data, readable
+    by its owner only.
+    """
+    configured = os.environ.get("GRIDLINK_SECRET_KEY")
+    if configured:
+        return configured.encode()
+    path = data_dir / "secret.key"
+    if not path.exists():
+        data_dir.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_urlsafe(48))
+    return path.read_text().strip().encode()
+
+
+def load_settings(host: str = "127.0.0.1", port: int = DEFAULT_PORT) -> Settings:
+    data_dir = Path(os.environ.get("GRIDLINK_DATA_DIR", "data")).resolve()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    database_url = os.environ.get(
+        "GRIDLINK_DATABASE_URL", f"sqlite+aiosqlite:///{data_dir / 'gridlink.db'}"
+    )
+    shown_host = "127.0.0.1" if host in ("0.0.0.0", "::") else host
+    public_url = os.environ.get("GRIDLINK_PUBLIC_URL", f"http://{shown_host}:{port}")
+    return Settings(
+        data_dir=data_dir,
+        database_url=normalise_database_url(database_url),
+        public_url=public_url.rstrip("/"),
+        secret_key=_secret_key(data_dir),
+        admin_password=os.environ.get("GRIDLINK_ADMIN_PASSWORD") or None,
+        bootstrap=os.environ.get("GRIDLINK_BOOTSTRAP", "1") != "0",
+    )
+
+
+def normalise_database_url(url: str) -> str:
+    """Accept the plain URLs people paste and pick the async driver for them."""
+    for plain, driver in (
+        ("postgresql://", "postgresql+asyncpg://"),
+        ("postgres://", "postgresql+asyncpg://"),
+        ("sqlite:///", "sqlite+aiosqlite:///"),
+    ):
+        if url.startswith(plain):
+            return driver + url[len(plain) :]
+    return url

@@ -1,0 +1,260 @@
+"""The developer dashboard: clients, their virtual assets and their users."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.templating import Jinja2Templates
+from sqlalchemy import select
+from starlette.exceptions import HTTPException
+from starlette.responses import RedirectResponse, Response
+
+from gridlink.connectors.sandbox import accounts
+from gridlink.context import Context, context_of
+from gridlink.crypto import cookie_key
+from gridlink.dashboard import sessions
+from gridlink.db.tables import User, VendorConnection
+from gridlink.domain import admin, clients, versions
+from gridlink.domain.catalogue import models_for
+from gridlink.domain.errors import DomainError
+from gridlink.domain.vendors import ASSET_TYPES, VENDORS, display_name
+
+router = APIRouter(prefix="/dashboard", include_in_schema=False)
+templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
+
+
+class LoginRequired(Exception):
+    pass
+
+
+async def _form(request: Request) -> dict[str, str]:
+    form = await request.form()
+    return {k: v for k, v in form.items() if isinstance(v, str)}
+
+
+async def _require_admin(request: Request, context: Context, form: dict[str, str] | None) -> str:
+    """The admin's cookie, after checking it (and, for a form, its CSRF token)."""
+    cookie = request.cookies.get(sessions.COOKIE)
+    async with context.db.session() as session:
+        password_hash = await admin.admin_password_hash(session)
+    key = cookie_key(context.settings.secret_key)
+    if not sessions.is_valid(key, password_hash, cookie):
+        raise LoginRequired()
+    assert cookie is not None
+    if form is not None and not sessions.csrf_matches(key, cookie, form.get("csrf")):
+        raise DomainError("The form expired. Reload the page and try again.")
+    return cookie
+
+
+def _render(
+    request: Request,
+    context: Context,
+    cookie: str | None,
+    name: str,
+    values: dict[str, Any],
+    status: int = 200,
+) -> Response:
+    key = cookie_key(context.settings.secret_key)
+    values = {
+        "csrf": sessions.csrf_token(key, cookie) if cookie else "",
+        "display_name": display_name,
+        "public_url": context.settings.public_url,
+        **values,
+    }
+    return templates.TemplateResponse(request, name, values, status_code=status)
+
+
+async def _guarded(request: Request, with_form: bool) -> tuple[Context, str, dict[str, str]]:
+    context = context_of(request)
+    form = await _form(request) if with_form else None
+    cookie = await _require_admin(request, context, form)
+    return context, cookie, form or {}
+
+
+@router.get("/login")
+async def login_page(request: Request) -> Response:
+    return _render(request, context_of(request), None, "login.html", {"error": None})
+
+
+@router.post("/login")
+async def login(request: Request) -> Response:
+    context = context_of(request)
+    form = await _form(request)
+    async with context.db.session() as session:
+        ok = await admin.check_admin_password(session, form.get("password", ""))
+        password_hash = await admin.admin_password_hash(session)
+    if not ok or password_hash is None:
+        return _render(
+            request, context, None, "login.html", {"error": "Wrong password."}, status=401
+        )
+    response = RedirectResponse("/dashboard", status_code=303)
+    response.set_cookie(
+        sessions.COOKIE,
+        sessions.issue(cookie_key(context.settings.secret_key), password_hash),
+        max_age=sessions.LIFETIME_SECONDS,
+        path="/dashboard",
+        httponly=True,
+        samesite="strict",
+        secure=request.url.scheme == "https",
+    )
+    return response
+
+
+@router.post("/logout")
+async def logout(request: Request) -> Response:
+    await _guarded(request, with_form=True)
+    response = RedirectResponse("/dashboard/login", status_code=303)
+    response.delete_cookie(sessions.COOKIE, path="/dashboard")
+    return response
+
+
+@router.get("")
+async def home(request: Request) -> Response:
+    context, cookie, _ = await _guarded(request, with_form=False)
+    async with context.db.session() as session:
+        all_clients = await clients.list_clients(session)
+    return _render(
+        request, context, cookie, "clients.html",
+        {"clients": all_clients, "versions": versions.SUPPORTED, "created": None},
+    )  # fmt: skip
+
+
+@router.post("/clients")
+async def create_client(request: Request) -> Response:
+    context, cookie, form = await _guarded(request, with_form=True)
+    async with context.db.session() as session:
+        client, secret = await clients.create_client(
+            session,
+            form.get("name", ""),
+            form.get("environment", "sandbox"),
+            form.get("default_api_version", versions.LATEST),
+        )
+    return _render(
+        request, context, cookie, "secret.html",
+        {"client": client, "secret": secret, "heading": "Client created"},
+    )  # fmt: skip
+
+
+async def _client_page(
+    request: Request, context: Context, cookie: str, client_id: str, **extra: Any
+) -> Response:
+    async with context.db.session() as session:
+        client = await clients.get_client(session, client_id)
+        assets = await accounts.list_virtual_assets(session, client_id)
+        described = [accounts.describe(a, context.vault) for a in assets]
+        user_rows = list(
+            await session.scalars(
+                select(User).where(User.client_id == client_id).order_by(User.pk.desc()).limit(200)
+            )
+        )
+        connections = list(
+            await session.scalars(
+                select(VendorConnection).where(VendorConnection.client_id == client_id)
+            )
+        )
+    linked: dict[int, list[VendorConnection]] = {}
+    for connection in connections:
+        linked.setdefault(connection.user_pk, []).append(connection)
+    asset_type = extra.pop("asset_type", None)
+    vendor = extra.pop("vendor", None)
+    return _render(
+        request, context, cookie, "client.html",
+        {
+            "client": client,
+            "assets": described,
+            "users": [(u, linked.get(u.pk, [])) for u in user_rows],
+            "versions": versions.SUPPORTED,
+            "asset_types": ASSET_TYPES,
+            "new_type": asset_type,
+            "new_vendor": vendor,
+            "vendors": VENDORS.get(asset_type or "", ()),
+            "models": list(models_for(asset_type, vendor)) if asset_type and vendor else [],
+            "created_asset": None,
+            **extra,
+        },
+    )  # fmt: skip
+
+
+@router.get("/clients/{client_id}")
+async def client_page(request: Request, client_id: str) -> Response:
+    context, cookie, _ = await _guarded(request, with_form=False)
+    asset_type = request.query_params.get("type")
+    vendor = request.query_params.get("vendor")
+    if asset_type not in ASSET_TYPES:
+        asset_type, vendor = None, None
+    elif vendor not in VENDORS[asset_type]:
+        vendor = None
+    return await _client_page(
+        request, context, cookie, client_id, asset_type=asset_type, vendor=vendor
+    )
+
+
+@router.post("/clients/{client_id}/settings")
+async def update_client(request: Request, client_id: str) -> Response:
+    context, _, form = await _guarded(request, with_form=True)
+    async with context.db.session() as session:
+        client = await clients.set_default_api_version(
+            session, client_id, form.get("default_api_version", "")
+        )
+        if client.environment == "sandbox":
+            await clients.set_accept_any_credentials(
+                session, client_id, form.get("accept_any_credentials") == "on"
+            )
+    context.clients.forget(client_id)
+    return RedirectResponse(f"/dashboard/clients/{client_id}", status_code=303)
+
+
+@router.post("/clients/{client_id}/rotate-secret")
+async def rotate_secret(request: Request, client_id: str) -> Response:
+    context, cookie, _ = await _guarded(request, with_form=True)
+    async with context.db.session() as session:
+        client, secret = await clients.rotate_secret(session, client_id)
+    context.clients.forget(client_id)
+    return _render(
+        request, context, cookie, "secret.html",
+        {"client": client, "secret": secret, "heading": "New client secret"},
+    )  # fmt: skip
+
+
+@router.post("/clients/{client_id}/virtual-assets")
+async def create_virtual_asset(request: Request, client_id: str) -> Response:
+    context, cookie, form = await _guarded(request, with_form=True)
+    async with context.db.session() as session:
+        client = await clients.get_client(session, client_id)
+        asset, _ = await accounts.create_virtual_asset(
+            session,
+            context.vault,
+            client,
+            form.get("type", ""),
+            form.get("vendor", ""),
+            form.get("model") or None,
+            form.get("name") or None,
+        )
+    return await _client_page(
+        request, context, cookie, client_id, created_asset=accounts.describe(asset, context.vault)
+    )
+
+
+async def error_page(request: Request, error: Exception) -> Response:
+    """Errors on pages (dashboard and Link UI) as a readable page, never JSON."""
+    context = context_of(request)
+    if isinstance(error, LoginRequired):
+        return RedirectResponse("/dashboard/login", status_code=303)
+    if isinstance(error, DomainError):
+        status, message = error.status, error.detail
+    elif isinstance(error, RequestValidationError):
+        status, message = 400, "The form is not valid."
+    elif isinstance(error, HTTPException):
+        status = error.status_code
+        message = "This page does not exist." if status == 404 else str(error.detail)
+    else:
+        status, message = 500, "Something went wrong."
+    cookie = request.cookies.get(sessions.COOKIE)
+    return _render(
+        request, context, cookie, "error.html",
+        {"status": status, "message": message, "back": request.headers.get("referer")},
+        status=status,
+    )  # fmt: skip

@@ -1,0 +1,111 @@
+"""The tables. Every row that belongs to a client carries its client_id, so every
+query can be scoped to the caller."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    DateTime,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    String,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {dict[str, Any]: JSON, list[str]: JSON}
+
+
+class Setting(Base):
+    """Server-wide values that must survive restarts (the admin password hash)."""
+
+    __tablename__ = "settings"
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(String(1024))
+
+
+class Client(Base):
+    __tablename__ = "clients"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    environment: Mapped[str] = mapped_column(String(16))
+    secret_hash: Mapped[str] = mapped_column(String(64))
+    # Part of every access token: bumping it on rotation revokes old tokens.
+    secret_version: Mapped[int] = mapped_column(Integer, default=1)
+    default_api_version: Mapped[str] = mapped_column(String(10))
+    accept_any_credentials: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class User(Base):
+    __tablename__ = "users"
+    __table_args__ = (UniqueConstraint("client_id", "user_id"),)
+    pk: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    client_id: Mapped[str] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"))
+    user_id: Mapped[str] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class VirtualAsset(Base):
+    """A sandbox device and the vendor account (username, password) that holds it."""
+
+    __tablename__ = "virtual_assets"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    client_id: Mapped[str] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"), index=True)
+    asset_type: Mapped[str] = mapped_column(String(16))
+    vendor: Mapped[str] = mapped_column(String(32))
+    model: Mapped[str] = mapped_column(String(100))
+    name: Mapped[str] = mapped_column(String(200))
+    username: Mapped[str] = mapped_column(String(200), index=True)
+    password_encrypted: Mapped[bytes] = mapped_column(LargeBinary)
+    properties: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class VendorConnection(Base):
+    """A vendor account a user linked through Link UI, for one asset type."""
+
+    __tablename__ = "vendor_connections"
+    __table_args__ = (UniqueConstraint("user_pk", "vendor", "vendor_type"),)
+    pk: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    client_id: Mapped[str] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"), index=True)
+    user_pk: Mapped[int] = mapped_column(ForeignKey("users.pk", ondelete="CASCADE"), index=True)
+    vendor: Mapped[str] = mapped_column(String(32))
+    vendor_type: Mapped[str] = mapped_column(String(16))
+    is_valid: Mapped[bool] = mapped_column(Boolean, default=True)
+    scopes: Mapped[list[str]] = mapped_column(default=list)
+    # Username and password as the user typed them, encrypted; None once deauthorized.
+    credentials_encrypted: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
+    virtual_asset_id: Mapped[str | None] = mapped_column(
+        ForeignKey("virtual_assets.id", ondelete="SET NULL"), nullable=True
+    )
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class LinkSession(Base):
+    __tablename__ = "link_sessions"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    client_id: Mapped[str] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"))
+    user_pk: Mapped[int] = mapped_column(ForeignKey("users.pk", ondelete="CASCADE"))
+    vendor_types: Mapped[list[str]] = mapped_column()
+    vendor: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    scopes: Mapped[list[str]] = mapped_column()
+    language: Mapped[str] = mapped_column(String(8))
+    redirect_uri: Mapped[str] = mapped_column(String(500))
+    color_scheme: Mapped[str] = mapped_column(String(8))
+    # Where the person is in the flow, and what they chose so far.
+    step: Mapped[str] = mapped_column(String(16), default="intro")
+    chosen_vendor: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    pending_credentials: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
+    csrf_token: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    ended_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)

@@ -1,0 +1,95 @@
+"""End users of a client, and the vendor accounts they linked."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from gridlink.db.tables import User, VendorConnection
+from gridlink.domain.errors import BadRequest, NotFound
+from gridlink.domain.pagination import Page, PageRequest, paginate
+
+MAX_USER_ID_LENGTH = 255
+
+
+def _check_user_id(user_id: str) -> None:
+    if not user_id or len(user_id) > MAX_USER_ID_LENGTH:
+        raise BadRequest(f"userId must be 1 to {MAX_USER_ID_LENGTH} characters.")
+
+
+async def find_user(session: AsyncSession, client_id: str, user_id: str) -> User | None:
+    return await session.scalar(
+        select(User).where(User.client_id == client_id, User.user_id == user_id)
+    )
+
+
+async def get_user(session: AsyncSession, client_id: str, user_id: str) -> User:
+    user = await find_user(session, client_id, user_id)
+    if user is None:
+        raise NotFound(f"No user with id {user_id!r}.")
+    return user
+
+
+async def ensure_user(session: AsyncSession, client_id: str, user_id: str) -> User:
+    """The user, created on first mention as Enode does."""
+    _check_user_id(user_id)
+    user = await find_user(session, client_id, user_id)
+    if user is not None:
+        return user
+    try:
+        async with session.begin_nested():
+            user = User(client_id=client_id, user_id=user_id, created_at=datetime.now(UTC))
+            session.add(user)
+    except IntegrityError:
+        # Another request created the same user a moment ago.
+        user = await get_user(session, client_id, user_id)
+    return user
+
+
+async def list_users(session: AsyncSession, client_id: str, page: PageRequest) -> Page[User]:
+    return await paginate(session, select(User).where(User.client_id == client_id), User.pk, page)
+
+
+async def linked_vendors(session: AsyncSession, user: User) -> list[VendorConnection]:
+    return list(
+        await session.scalars(
+            select(VendorConnection)
+            .where(VendorConnection.user_pk == user.pk)
+            .order_by(VendorConnection.pk)
+        )
+    )
+
+
+async def delete_user(session: AsyncSession, client_id: str, user_id: str) -> None:
+    await session.execute(delete(User).where(User.client_id == client_id, User.user_id == user_id))
+
+
+async def deauthorize(session: AsyncSession, client_id: str, user_id: str) -> None:
+    """Forget the user's vendor credentials but keep everything else."""
+    user = await find_user(session, client_id, user_id)
+    if user is None:
+        return
+    await session.execute(
+        update(VendorConnection)
+        .where(VendorConnection.user_pk == user.pk)
+        .values(credentials_encrypted=None, is_valid=False)
+    )
+
+
+async def disconnect_vendor(
+    session: AsyncSession,
+    client_id: str,
+    user_id: str,
+    vendor: str,
+    vendor_type: str | None = None,
+) -> None:
+    user = await find_user(session, client_id, user_id)
+    if user is None:
+        return
+    condition = (VendorConnection.user_pk == user.pk) & (VendorConnection.vendor == vendor)
+    if vendor_type is not None:
+        condition &= VendorConnection.vendor_type == vendor_type
+    await session.execute(delete(VendorConnection).where(condition))

@@ -1,0 +1,184 @@
+"""Link UI: the hosted pages behind a linkUrl. Plain forms, no JavaScript needed.
+
+Every POST moves the session one step through gridlink.domain.link_sessions and
+redirects back (post/redirect/get), so reloading never repeats an action.
+"""
+
+from __future__ import annotations
+
+import hmac
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode, urlsplit, urlunsplit
+
+from fastapi import APIRouter, Request
+from fastapi.templating import Jinja2Templates
+from starlette.responses import RedirectResponse, Response
+
+from gridlink.connectors.base import SignInRejected
+from gridlink.connectors.sandbox.accounts import SandboxAccounts
+from gridlink.context import Context, context_of
+from gridlink.db.tables import LinkSession
+from gridlink.domain import link_sessions as flow
+from gridlink.domain.errors import BadRequest
+from gridlink.domain.vendors import display_name
+from gridlink.link.translations import Translator, choose_language
+
+router = APIRouter(include_in_schema=False)
+templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
+CSRF_COOKIE = "gridlink_link"
+_STEPS_SHOWN = (flow.INTRO, flow.BRAND, flow.REVIEW, flow.SIGN_IN, flow.CODE, flow.SUCCESS)
+
+
+def _translator(request: Request, link: LinkSession | None) -> Translator:
+    requested = link.language if link is not None else "browser"
+    return Translator(choose_language(requested, request.headers.get("accept-language")))
+
+
+def _message(request: Request, link: LinkSession | None, which: str, status: int) -> Response:
+    t = _translator(request, link)
+    return templates.TemplateResponse(
+        request,
+        "message.html",
+        {
+            "t": t,
+            "scheme": link.color_scheme if link else "system",
+            "heading": t(f"{which}_heading"),
+            "body": t(f"{which}_body"),
+        },
+        status_code=status,
+    )
+
+
+def _page(
+    request: Request, link: LinkSession, token: str, error: str | None = None, status: int = 200
+) -> Response:
+    t = _translator(request, link)
+    brand = display_name(link.chosen_vendor) if link.chosen_vendor else ""
+    assets = t.join([t(f"asset.{kind}") for kind in link.vendor_types])
+    steps = [s for s in _STEPS_SHOWN if s != flow.BRAND or link.vendor is None]
+    context: dict[str, Any] = {
+        "t": t,
+        "scheme": link.color_scheme,
+        "link": link,
+        "action": f"/link/{token}",
+        "csrf": link.csrf_token,
+        "brand": brand,
+        "assets": assets,
+        "error": error,
+        "step_number": steps.index(link.step) + 1,
+        "step_total": len(steps),
+        "brands": [(v, display_name(v)) for v in flow.brands(link)],
+        "scopes": [t(f"scope.{scope}") for scope in link.scopes],
+        "can_go_back": link.vendor is None,
+    }
+    response = templates.TemplateResponse(request, f"{link.step}.html", context, status_code=status)
+    response.set_cookie(
+        CSRF_COOKIE,
+        link.csrf_token,
+        path=f"/link/{token}",
+        httponly=True,
+        samesite="lax",
+        secure=request.url.scheme == "https",
+    )
+    return response
+
+
+def _redirect_with(uri: str, params: dict[str, str]) -> str:
+    if not params:
+        return uri
+    parts = urlsplit(uri)
+    query = "&".join(q for q in (parts.query, urlencode(params)) if q)
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, query, parts.fragment))
+
+
+async def _load(context: Context, session: Any, token: str) -> LinkSession | None:
+    return await flow.find_by_token(session, token)
+
+
+def _gate(request: Request, link: LinkSession | None) -> Response | None:
+    """The page shown instead of the flow when the link cannot be used."""
+    if link is None:
+        return _message(request, None, "unknown", 404)
+    if flow.is_finished(link):
+        return _message(request, link, "used", 410)
+    if link.step != flow.SUCCESS and flow.is_expired(link):
+        return _message(request, link, "expired", 410)
+    return None
+
+
+@router.get("/link/{token}")
+async def show(request: Request, token: str) -> Response:
+    context = context_of(request)
+    async with context.db.session() as session:
+        link = await _load(context, session, token)
+        blocked = _gate(request, link)
+        if blocked is not None:
+            return blocked
+        assert link is not None
+        return _page(request, link, token)
+
+
+@router.post("/link/{token}")
+async def advance(request: Request, token: str) -> Response:
+    context = context_of(request)
+    form = await request.form()
+    field = {k: v for k, v in form.items() if isinstance(v, str)}
+    async with context.db.session() as session:
+        link = await _load(context, session, token)
+        blocked = _gate(request, link)
+        if blocked is not None:
+            return blocked
+        assert link is not None
+        cookie = request.cookies.get(CSRF_COOKIE, "")
+        sent = field.get("csrf", "")
+        if not (
+            hmac.compare_digest(sent.encode(), link.csrf_token.encode())
+            and hmac.compare_digest(cookie.encode(), link.csrf_token.encode())
+        ):
+            return _message(request, link, "csrf", 403)
+        if field.get("step") != link.step:
+            # A stale form (another tab, the back button): show where the flow is now.
+            return RedirectResponse(f"/link/{token}", status_code=303)
+
+        action = field.get("action", "continue")
+        t = _translator(request, link)
+        if action == "cancel":
+            flow.cancel(link)
+            return RedirectResponse(
+                _redirect_with(
+                    link.redirect_uri,
+                    {"error": "user_cancelled", "error_message": t("cancelled_message")},
+                ),
+                status_code=303,
+            )
+        accounts = SandboxAccounts(session, context.vault)
+        step = link.step
+        if step == flow.INTRO:
+            flow.start(link)
+        elif step == flow.BRAND:
+            try:
+                flow.choose_brand(link, field.get("vendor", ""))
+            except BadRequest:
+                return _page(request, link, token, status=400)
+        elif step == flow.REVIEW:
+            if action == "back":
+                flow.back_to_brands(link)
+            else:
+                flow.accept_review(link)
+        elif step == flow.SIGN_IN:
+            username, password = field.get("username", ""), field.get("password", "")
+            if not username.strip() or not password:
+                return _page(request, link, token, t("signin_missing"), 400)
+            try:
+                await flow.sign_in(link, accounts, context.vault, username, password)
+            except SignInRejected:
+                return _page(request, link, token, t("signin_error"), 400)
+        elif step == flow.CODE:
+            if not flow.code_is_acceptable(field.get("code", "")):
+                return _page(request, link, token, t("code_error"), 400)
+            await flow.finish_linking(session, link, accounts, context.vault)
+        elif step == flow.SUCCESS:
+            flow.complete(link)
+            return RedirectResponse(link.redirect_uri, status_code=303)
+    return RedirectResponse(f"/link/{token}", status_code=303)

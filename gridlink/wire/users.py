@@ -1,0 +1,77 @@
+"""Wire shapes of the User Management operations."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+from urllib.parse import urlsplit
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from gridlink.db.tables import User, VendorConnection
+from gridlink.domain.vendors import ALL_VENDORS, ASSET_TYPES, LANGUAGES, SCOPES
+
+Scope = Literal[SCOPES]  # type: ignore[valid-type]
+Language = Literal[LANGUAGES]  # type: ignore[valid-type]
+VendorTypeName = Literal[ASSET_TYPES]  # type: ignore[valid-type]
+_UNSAFE_SCHEMES = frozenset({"javascript", "data", "vbscript", "file"})
+
+
+class LinkUserPayload(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    vendor: str | None = None
+    vendorType: VendorTypeName | None = None
+    scopes: list[Scope] = Field(min_length=1)
+    language: Language
+    redirectUri: str = Field(max_length=500)
+    colorScheme: Literal["system", "light", "dark"] = "system"
+
+    @field_validator("vendor")
+    @classmethod
+    def _known_vendor(cls, value: str | None) -> str | None:
+        if value is not None and value not in ALL_VENDORS:
+            raise ValueError(f"unknown vendor {value!r}")
+        return value
+
+    @field_validator("redirectUri")
+    @classmethod
+    def _redirect_uri(cls, value: str) -> str:
+        parts = urlsplit(value)
+        if not parts.scheme or not (parts.netloc or parts.path):
+            raise ValueError("must be an absolute URI, such as https://myapp.com/callback")
+        if parts.scheme.lower() in _UNSAFE_SCHEMES or value == "about:blank":
+            raise ValueError(f"the {parts.scheme}: scheme cannot be a redirect target")
+        return value
+
+
+def user_json(user: User, connections: list[VendorConnection]) -> dict[str, Any]:
+    seen: dict[tuple[str, str], bool] = {}
+    for connection in connections:
+        key = (connection.vendor, connection.vendor_type)
+        seen[key] = seen.get(key, False) or connection.is_valid
+    return {
+        "id": user.user_id,
+        "linkedVendors": [
+            {"vendor": vendor, "vendorType": vendor_type, "isValid": valid}
+            for (vendor, vendor_type), valid in seen.items()
+        ],
+    }
+
+
+def users_list_entry(user: User, scopes: list[str]) -> dict[str, Any]:
+    return {
+        "id": user.user_id,
+        "createdAt": iso(user.created_at),
+        "scopes": scopes,
+    }
+
+
+def iso(moment: Any) -> str:
+    """ISO-8601 UTC with milliseconds and Z, as Enode writes timestamps."""
+    from datetime import UTC
+
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return str(moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.")) + (
+        f"{moment.microsecond // 1000:03d}Z"
+    )
