@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 import orjson
@@ -11,6 +12,8 @@ from starlette.exceptions import HTTPException
 from starlette.responses import Response
 
 from gridlink.domain.errors import DomainError
+
+logger = logging.getLogger("gridlink")
 
 PROBLEM_BASE = "https://developers.enode.com/api/problems/"
 _KINDS = {
@@ -91,5 +94,13 @@ async def http_error(_request: Request, error: Exception) -> Response:
     return problem(error.status_code, detail, headers=getattr(error, "headers", None))
 
 
-async def unexpected_error(_request: Request, _error: Exception) -> Response:
+async def unexpected_error(request: Request, error: Exception) -> Response:
+    # The path is logged without its query string, which may carry cursors or tokens.
+    logger.error("unhandled error on %s %s", request.method, _safe_path(request), exc_info=error)
     return problem(500, "Something went wrong on our side.", "internal-error", "Internal Error")
+
+
+def _safe_path(request: Request) -> str:
+    path = request.url.path
+    # Link UI paths carry the session's secret token.
+    return "/link/…" if path.startswith("/link/") else path

@@ -1,0 +1,55 @@
+"""Checks answers against Enode's OpenAPI spec, read from ../shared/reference.
+
+The spec is reference data under its own licence, so it is never copied into
+this repository; where it is absent, the tests that need it skip and say why.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import pytest
+from jsonschema import Draft202012Validator
+
+from tests.support.server import ROOT
+
+SPEC_PATH = ROOT.parent / "shared" / "reference" / "enode-openapi-2024-10-01.json"
+
+
+@cache
+def spec() -> dict[str, Any]:
+    if not SPEC_PATH.exists():
+        pytest.skip(f"Enode's OpenAPI spec is not at {SPEC_PATH}; spec validation skipped.")
+    loaded: dict[str, Any] = json.loads(Path(SPEC_PATH).read_text())
+    return loaded
+
+
+def _validator(schema: dict[str, Any]) -> Draft202012Validator:
+    return Draft202012Validator({**schema, "components": spec()["components"]})
+
+
+def assert_schema(name: str, body: Any) -> None:
+    """The body matches the spec's component schema `name`."""
+    errors = list(_validator({"$ref": f"#/components/schemas/{name}"}).iter_errors(body))
+    assert not errors, f"{name}: " + "; ".join(e.message for e in errors[:5])
+
+
+def assert_response(method: str, path: str, status: int, body: Any) -> None:
+    """The body matches what the spec documents for this operation and status."""
+    operation = spec()["paths"][path][method.lower()]
+    documented = operation["responses"].get(str(status))
+    assert documented is not None, f"{method} {path} documents no {status} response"
+    content = documented.get("content") or {}
+    if not content:
+        assert body in (None, b"", ""), f"{method} {path} {status} should have no body"
+        return
+    schema = next(iter(content.values()))["schema"]
+    errors = list(_validator(schema).iter_errors(body))
+    assert not errors, f"{method} {path} {status}: " + "; ".join(e.message for e in errors[:5])
+
+
+def assert_problem(body: Any) -> None:
+    assert_schema("Problem", body)
