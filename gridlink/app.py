@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 
@@ -67,12 +67,16 @@ def create_app(settings: Settings) -> FastAPI:
     return app
 
 
-def _on_page_or_api(api_handler):  # type: ignore[no-untyped-def]
+ErrorHandler = Callable[[Request, Exception], Awaitable[Response]]
+
+
+def _on_page_or_api(api_handler: ErrorHandler) -> ErrorHandler:
     """Pages answer errors with a readable page; the API with problem+json."""
 
     async def handle(request: Request, error: Exception) -> Response:
         if request.url.path.startswith(_PAGES):
             return await dashboard_routes.error_page(request, error)
-        return await api_handler(request, error)
+        response: Response = await api_handler(request, error)
+        return response
 
     return handle

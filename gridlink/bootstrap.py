@@ -15,6 +15,7 @@ from gridlink.db.engine import Database
 from gridlink.db.tables import Client
 from gridlink.domain import admin, clients
 
+STOP_HINT = "Press Ctrl+C to stop."
 GUIDE_USER_ID = "1ab23cd4"
 GUIDE_SCOPES = ("vehicle:read:data", "vehicle:read:location", "vehicle:control:charging")
 
@@ -50,7 +51,7 @@ def welcome_text(settings: Settings, start: FirstStart) -> str:
     if start.admin_password:
         lines.append(f"  Admin password:  {start.admin_password}   (shown once; keep it)")
     if start.client_id is None:
-        return "\n".join(lines)
+        return "\n".join([*lines, "", STOP_HINT])
     body = (
         '{"vendorType": "vehicle", "scopes": ['
         + ", ".join(f'"{s}"' for s in GUIDE_SCOPES)
@@ -86,5 +87,7 @@ def welcome_text(settings: Settings, start: FirstStart) -> str:
         f"curl {base}/users/{GUIDE_USER_ID} \\",
         "  -X GET \\",
         '  -H "Authorization: Bearer {YOUR_ACCESS_TOKEN}"',
+        "",
+        STOP_HINT,
     ]
     return "\n".join(lines)

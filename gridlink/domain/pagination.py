@@ -59,7 +59,7 @@ def decode_cursor(cursor: str) -> int:
 
 async def paginate(
     session: AsyncSession,
-    query: Select[tuple[T]],
+    query: Select[T],
     key: InstrumentedAttribute[Any],
     request: PageRequest,
 ) -> Page[T]:

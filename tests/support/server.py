@@ -10,6 +10,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -109,7 +110,9 @@ class Server:
             finally:
                 await db.dispose()
 
-        return asyncio.run(main())
+        # A thread of its own: Playwright's sync API keeps a loop running in this one.
+        with ThreadPoolExecutor(1) as pool:
+            return pool.submit(asyncio.run, main()).result()
 
     def new_client(
         self, environment: str = "sandbox", default_api_version: str = "2024-10-01"

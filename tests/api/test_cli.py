@@ -1,0 +1,83 @@
+"""The `gridlink` command against the same database as a running server."""
+
+from __future__ import annotations
+
+import json
+
+import httpx
+
+from tests.support.link_flow import LinkBrowser
+from tests.support.server import Credentials, Server
+
+
+def test_client_create_rotate_and_asset_create(server: Server) -> None:
+    created = json.loads(
+        server.cli("client", "create", "--environment", "sandbox", "--name", "cli", "--json").stdout
+    )
+    assert created["environment"] == "sandbox"
+    assert {"clientId", "clientSecret", "environment"} <= set(created)
+    client = Credentials(created["clientId"], created["clientSecret"])
+    assert server.token(client)
+
+    listed = json.loads(server.cli("client", "list", "--json").stdout)
+    assert created["clientId"] in [c["clientId"] for c in listed]
+    assert all("clientSecret" not in c for c in listed)
+
+    asset = json.loads(
+        server.cli(
+            "sandbox", "asset", "create", "--client", client.client_id, "--type", "vehicle",
+            "--vendor", "TESLA", "--model", "Model Y Long Range", "--name", "Y", "--json",
+        ).stdout
+    )  # fmt: skip
+    assert asset["model"] == "Model Y Long Range"
+    assert asset["properties"]["batteryCapacity"] == 75.0
+    with server.api(client) as api:
+        url = api.post(
+            "/users/cli-user/link",
+            json={"scopes": ["vehicle:read:data"], "language": "en-US",
+                  "redirectUri": "https://localhost:3000"},
+        ).json()["linkUrl"]  # fmt: skip
+        LinkBrowser(url).link("TESLA", asset["username"], asset["password"])
+        assert api.get("/users/cli-user").json()["linkedVendors"][0]["isValid"] is True
+
+    rotated = json.loads(server.cli("client", "rotate-secret", client.client_id, "--json").stdout)
+    assert rotated["clientSecret"] != client.client_secret
+    refused = httpx.post(
+        f"{server.url}/oauth2/token",
+        data={"grant_type": "client_credentials"},
+        auth=(client.client_id, client.client_secret),
+    )
+    assert refused.status_code == 401
+
+
+def test_cli_errors_are_readable(server: Server) -> None:
+    bad_env = server.cli("client", "create", "--environment", "staging", "--name", "x",
+                         check=False)  # fmt: skip
+    assert bad_env.returncode == 1
+    assert "environment must be one of" in bad_env.stderr
+    production = json.loads(
+        server.cli(
+            "client", "create", "--environment", "production", "--name", "p", "--json"
+        ).stdout  # fmt: skip
+    )
+    for args, message in [
+        (["--client", production["clientId"], "--type", "vehicle", "--vendor", "TESLA"],
+         "sandbox clients only"),
+        (["--client", "nope", "--type", "vehicle", "--vendor", "TESLA"], "No client"),
+        (["--client", production["clientId"], "--type", "toaster", "--vendor", "X"], ""),
+    ]:  # fmt: skip
+        result = server.cli("sandbox", "asset", "create", *args, check=False)
+        assert result.returncode == 1, result
+        assert "Traceback" not in result.stderr
+        assert message in result.stderr
+    sandbox = server.new_client()
+    wrong_vendor = server.cli(
+        "sandbox", "asset", "create", "--client", sandbox.client_id, "--type", "vehicle",
+        "--vendor", "ZAPTEC", check=False,
+    )  # fmt: skip
+    assert wrong_vendor.returncode == 1 and "not a vehicle brand" in wrong_vendor.stderr
+    wrong_model = server.cli(
+        "sandbox", "asset", "create", "--client", sandbox.client_id, "--type", "vehicle",
+        "--vendor", "TESLA", "--model", "Cybertruck", check=False,
+    )  # fmt: skip
+    assert wrong_model.returncode == 1 and "Model 3" in wrong_model.stderr
