@@ -400,8 +400,7 @@ def table(token: WrkResult, grid: WrkResult, bare: WrkResult, ratios: Mapping[st
         _row("GET /users/{id} gridlink", grid),
         _row("GET /users/{id} bare ASGI", bare),
         "",
-        f"GET gridlink/bare: throughput {ratios['rps']:.2f}x "
-        f"(gridlink serves {ratios['rps']:.0%} of the bare rate), "
+        f"GET gridlink/bare: req/s {ratios['rps']:.3f} ({ratios['rps']:.1%} of the bare rate), "
         f"p50 {ratios['p50']:.1f}x, p99 {ratios['p99']:.1f}x",
     ]
     return "\n".join(lines)
@@ -519,24 +518,24 @@ def main(argv: list[str] | None = None) -> int:
     report = {
         "benchmark": "users_get",
         "when": datetime.now(UTC).isoformat(timespec="seconds"),
-        "gitCommit": git_commit(),
+        "git_commit": git_commit(),
         "machine": {
             "cpus": os.cpu_count(),
             "python": platform.python_version(),
             "platform": platform.platform(),
         },
-        "wrk": {**run, "durationSeconds": args.duration, "warmupSeconds": args.warmup},
+        "wrk": {**run, "duration_s": args.duration, "warmup_s": args.warmup},
         "response": {
             "path": fixture.user_path,
             "body": fixture.body.decode(),
-            "linkedVendor": fixture.linked,
+            "linked_vendor": fixture.linked,
         },
         "results": {
-            "token": asdict(token),
-            "gridlinkGet": asdict(grid),
-            "bareGet": asdict(bare),
+            "token": {**asdict(token), "errors": token.errors},
+            "gridlink_get": {**asdict(grid), "errors": grid.errors},
+            "bare_get": {**asdict(bare), "errors": bare.errors},
         },
-        "ratioGridlinkToBare": ratios,
+        "ratio_gridlink_to_bare_get": ratios,
     }
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(json.dumps(report, indent=2) + "\n")
