@@ -19,6 +19,7 @@ from gridlink.context import Context
 from gridlink.dashboard import routes as dashboard_routes
 from gridlink.domain.errors import DomainError
 from gridlink.link import routes as link_routes
+from gridlink.runtime.change_listener import ChangeListener
 
 _PAGES = ("/link/", "/dashboard")
 
@@ -28,7 +29,16 @@ def create_app(settings: Settings) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        listener = None
+        if context.db.is_postgresql:
+            # Other processes share this database: hear their changes, and
+            # serve nothing from memory while they might go unheard.
+            context.reads.enabled = False
+            listener = ChangeListener(settings.database_url, context.changed, context.listening)
+            listener.start()
         yield
+        if listener is not None:
+            await listener.stop()
         await context.db.dispose()
 
     app = FastAPI(

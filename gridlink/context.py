@@ -11,6 +11,7 @@ from gridlink.auth.tokens import TokenSigner
 from gridlink.config import Settings
 from gridlink.crypto import Vault, signing_key
 from gridlink.db.engine import Database
+from gridlink.runtime.read_cache import ReadCache
 
 
 @dataclass
@@ -20,17 +21,33 @@ class Context:
     vault: Vault
     signer: TokenSigner
     clients: ClientCache
+    reads: ReadCache
 
     @classmethod
     def build(cls, settings: Settings) -> Context:
         db = Database(settings.database_url)
-        return cls(
+        context = cls(
             settings=settings,
             db=db,
             vault=Vault(settings.secret_key),
             signer=TokenSigner(signing_key(settings.secret_key)),
             clients=ClientCache(db),
+            reads=ReadCache(),
         )
+        db.on_commit = context.changed
+        return context
+
+    def changed(self, keys: set[str]) -> None:
+        """Drops what this process keeps of the changed keys."""
+        self.reads.invalidate(keys)
+        self.clients.invalidate(keys)
+
+    def listening(self, on: bool) -> None:
+        """Whether other processes' changes are being heard (PostgreSQL LISTEN).
+        Across a gap, anything kept in memory may be stale: drop it all."""
+        self.reads.clear()
+        self.clients.clear()
+        self.reads.enabled = on
 
 
 def context_of(request: Request) -> Context:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import orjson
 from starlette.responses import Response
+
+from gridlink.runtime.read_cache import ReadCache
 
 VERSION_HEADER = "Enode-Version"
 
@@ -17,6 +20,25 @@ def json_response(data: Any, version: str, status: int = 200) -> Response:
         media_type="application/json",
         headers={VERSION_HEADER: version},
     )
+
+
+def bytes_response(body: bytes, version: str, status: int = 200) -> Response:
+    return Response(
+        body, status_code=status, media_type="application/json", headers={VERSION_HEADER: version}
+    )
+
+
+async def cached_json(
+    reads: ReadCache, key: str, version: str, render: Callable[[], Awaitable[Any]]
+) -> Response:
+    """The answer for `key` from memory, else rendered once and kept until a
+    commit marks `key` changed. `render` raises (e.g. NotFound) for no answer."""
+    body = reads.get(key, version)
+    if body is None:
+        generation = reads.generation
+        body = orjson.dumps(await render())
+        reads.put(key, version, body, generation)
+    return bytes_response(body, version)
 
 
 def no_content(version: str) -> Response:

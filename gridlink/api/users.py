@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query, Request
 from sqlalchemy import select
 from starlette.responses import Response
 
-from gridlink.api.responses import json_response, no_content
+from gridlink.api.responses import cached_json, json_response, no_content
 from gridlink.auth.caller import Caller
 from gridlink.auth.dependencies import api_version, authenticated
 from gridlink.context import context_of
+from gridlink.db.changes import user_key
 from gridlink.db.tables import Client, VendorConnection
 from gridlink.domain import link_sessions, users
-from gridlink.domain.errors import BadRequest
+from gridlink.domain.errors import BadRequest, NotFound
 from gridlink.domain.pagination import DEFAULT_PAGE_SIZE, PageRequest
 from gridlink.domain.vendors import ALL_VENDORS
 from gridlink.wire.users import LinkUserPayload, VendorTypeName, user_json, users_list_entry
@@ -64,10 +65,16 @@ async def list_users(request: Request, caller: CallerDep, page: PageDep) -> Resp
 @router.get("/users/{userId}", summary="Get User")
 async def get_user(request: Request, caller: CallerDep, userId: UserId) -> Response:  # noqa: N803
     version = api_version(request, caller)
-    async with context_of(request).db.session() as session:
-        user = await users.get_user(session, caller.client_id, userId)
-        connections = await users.linked_vendors(session, user)
-    return json_response(user_json(user, connections), version)
+    context = context_of(request)
+
+    async def render() -> dict[str, Any]:
+        async with context.db.read() as connection:
+            linked = await users.linked_vendors_of(connection, caller.client_id, userId)
+        if linked is None:
+            raise NotFound(f"No user with id {userId!r}.")
+        return user_json(userId, linked)
+
+    return await cached_json(context.reads, user_key(caller.client_id, userId), version, render)
 
 
 @router.delete("/users/{userId}", status_code=204, summary="Unlink User")

@@ -12,7 +12,7 @@ from starlette.responses import Response
 
 from gridlink.auth.tokens import EXPIRES_IN
 from gridlink.context import context_of
-from gridlink.domain.clients import authenticate
+from gridlink.domain.clients import is_client_id
 
 router = APIRouter()
 _NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
@@ -77,10 +77,8 @@ async def issue_token(request: Request) -> Response:
         return _oauth_error(401, "invalid_client", "Client authentication is required.")
 
     context = context_of(request)
-    async with context.db.session() as session:
-        client = await authenticate(session, client_id, secret)
-        caller = context.clients.remember(client)
-    if caller is None:
+    caller = await context.clients.get(client_id) if is_client_id(client_id) else None
+    if caller is None or not caller.secret_matches(secret):
         return _oauth_error(401, "invalid_client", "Client authentication failed.")
     token = context.signer.issue(caller.client_id, caller.secret_version)
     return Response(

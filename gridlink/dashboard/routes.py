@@ -203,7 +203,6 @@ async def update_client(request: Request, client_id: str) -> Response:
             await clients.set_accept_any_credentials(
                 session, client_id, form.get("accept_any_credentials") == "on"
             )
-    context.clients.forget(client_id)
     return RedirectResponse(f"/dashboard/clients/{client_id}", status_code=303)
 
 
@@ -212,7 +211,6 @@ async def rotate_secret(request: Request, client_id: str) -> Response:
     context, cookie, _ = await _guarded(request, with_form=True)
     async with context.db.session() as session:
         client, secret = await clients.rotate_secret(session, client_id)
-    context.clients.forget(client_id)
     return _render(
         request, context, cookie, "secret.html",
         {"client": client, "secret": secret, "heading": "New client secret"},

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import (
+    AsyncConnection,
     AsyncEngine,
     AsyncSession,
     async_sessionmaker,
     create_async_engine,
 )
+
+# Where a session collects the keys of what it changed (see gridlink.db.changes).
+CHANGED = "gridlink.changed"
 
 
 def make_engine(database_url: str) -> AsyncEngine:
@@ -34,17 +38,36 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 
 class Database:
-    """Owns the engine; hands out sessions that commit on success."""
+    """Owns the engine; hands out sessions that commit on success.
+
+    After a commit, the keys the session marked as changed (gridlink.db.changes)
+    are passed to `on_commit`, so in-memory copies of them can be dropped.
+    """
 
     def __init__(self, database_url: str) -> None:
         self.url = database_url
         self.engine = make_engine(database_url)
         self._sessions = async_sessionmaker(self.engine, expire_on_commit=False)
+        self.on_commit: Callable[[set[str]], None] | None = None
+
+    @property
+    def is_postgresql(self) -> bool:
+        return self.engine.dialect.name == "postgresql"
 
     @asynccontextmanager
     async def session(self) -> AsyncIterator[AsyncSession]:
-        async with self._sessions() as session, session.begin():
-            yield session
+        async with self._sessions() as session:
+            async with session.begin():
+                yield session
+            changed: set[str] | None = session.info.pop(CHANGED, None)
+            if changed and self.on_commit is not None:
+                self.on_commit(changed)
+
+    @asynccontextmanager
+    async def read(self) -> AsyncIterator[AsyncConnection]:
+        """A connection for reads alone: no ORM, nothing to commit."""
+        async with self.engine.connect() as connection:
+            yield connection
 
     async def dispose(self) -> None:
         await self.engine.dispose()

@@ -9,7 +9,8 @@ from typing import Literal
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from gridlink.auth.secrets import client_secret_matches, hash_client_secret, new_client_secret
+from gridlink.auth.secrets import hash_client_secret, new_client_secret
+from gridlink.db.changes import client_key, mark_changed
 from gridlink.db.tables import Client
 from gridlink.domain import versions
 from gridlink.domain.errors import BadRequest, NotFound
@@ -48,7 +49,7 @@ async def create_client(
 
 
 async def get_client(session: AsyncSession, client_id: str) -> Client:
-    client = await session.get(Client, client_id) if _is_uuid(client_id) else None
+    client = await session.get(Client, client_id) if is_client_id(client_id) else None
     if client is None:
         raise NotFound(f"No client with id {client_id}")
     return client
@@ -58,18 +59,12 @@ async def list_clients(session: AsyncSession) -> list[Client]:
     return list((await session.scalars(select(Client).order_by(Client.created_at))).all())
 
 
-async def authenticate(session: AsyncSession, client_id: str, secret: str) -> Client | None:
-    client = await session.get(Client, client_id) if _is_uuid(client_id) else None
-    if client is None or not client_secret_matches(secret, client.secret_hash):
-        return None
-    return client
-
-
 async def rotate_secret(session: AsyncSession, client_id: str) -> tuple[Client, str]:
     client = await get_client(session, client_id)
     secret = new_client_secret()
     client.secret_hash = hash_client_secret(secret)
     client.secret_version += 1
+    await mark_changed(session, client_key(client.id))
     return client, secret
 
 
@@ -77,6 +72,7 @@ async def set_default_api_version(session: AsyncSession, client_id: str, version
     _check_version(version)
     client = await get_client(session, client_id)
     client.default_api_version = version
+    await mark_changed(session, client_key(client.id))
     return client
 
 
@@ -85,6 +81,7 @@ async def set_accept_any_credentials(session: AsyncSession, client_id: str, on: 
     if on and client.environment != "sandbox":
         raise BadRequest("Only sandbox clients can accept any credentials")
     client.accept_any_credentials = on
+    await mark_changed(session, client_key(client.id))
     return client
 
 
@@ -93,7 +90,7 @@ def _check_version(version: str) -> None:
         raise BadRequest(f"default API version must be one of {', '.join(versions.SUPPORTED)}")
 
 
-def _is_uuid(value: str) -> bool:
+def is_client_id(value: str) -> bool:
     try:
         uuid.UUID(value)
     except ValueError:

@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from gridlink.connectors.base import SignInRejected, VendorAccounts
 from gridlink.crypto import Vault
+from gridlink.db.changes import mark_changed, user_key
 from gridlink.db.tables import Client, LinkSession, User, VendorConnection
 from gridlink.domain.errors import BadRequest
 from gridlink.domain.vendors import (
@@ -195,6 +196,9 @@ async def finish_linking(
     link.pending_credentials = None
     link.step = SUCCESS
     await session.flush()
+    user = await session.get(User, link.user_pk)
+    assert user is not None
+    await mark_changed(session, user_key(link.client_id, user.user_id))
     return connections
 
 

@@ -6,8 +6,9 @@ from datetime import UTC, datetime
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
+from gridlink.db.changes import mark_changed, user_key
 from gridlink.db.tables import User, VendorConnection
 from gridlink.domain.errors import BadRequest, NotFound
 from gridlink.domain.pagination import Page, PageRequest, paginate
@@ -53,18 +54,34 @@ async def list_users(session: AsyncSession, client_id: str, page: PageRequest) -
     return await paginate(session, select(User).where(User.client_id == client_id), User.pk, page)
 
 
-async def linked_vendors(session: AsyncSession, user: User) -> list[VendorConnection]:
-    return list(
-        await session.scalars(
-            select(VendorConnection)
-            .where(VendorConnection.user_pk == user.pk)
+LinkedVendor = tuple[str, str, bool]  # vendor, vendor type, credentials valid
+
+
+async def linked_vendors_of(
+    connection: AsyncConnection, client_id: str, user_id: str
+) -> list[LinkedVendor] | None:
+    """The user's linked vendors in one query; None when there is no such user."""
+    rows = (
+        await connection.execute(
+            select(
+                User.pk,
+                VendorConnection.vendor,
+                VendorConnection.vendor_type,
+                VendorConnection.is_valid,
+            )
+            .outerjoin(VendorConnection, VendorConnection.user_pk == User.pk)
+            .where(User.client_id == client_id, User.user_id == user_id)
             .order_by(VendorConnection.pk)
         )
-    )
+    ).all()
+    if not rows:
+        return None
+    return [(r.vendor, r.vendor_type, r.is_valid) for r in rows if r.vendor is not None]
 
 
 async def delete_user(session: AsyncSession, client_id: str, user_id: str) -> None:
     await session.execute(delete(User).where(User.client_id == client_id, User.user_id == user_id))
+    await mark_changed(session, user_key(client_id, user_id))
 
 
 async def deauthorize(session: AsyncSession, client_id: str, user_id: str) -> None:
@@ -77,6 +94,7 @@ async def deauthorize(session: AsyncSession, client_id: str, user_id: str) -> No
         .where(VendorConnection.user_pk == user.pk)
         .values(credentials_encrypted=None, is_valid=False)
     )
+    await mark_changed(session, user_key(client_id, user_id))
 
 
 async def disconnect_vendor(
@@ -93,3 +111,4 @@ async def disconnect_vendor(
     if vendor_type is not None:
         condition &= VendorConnection.vendor_type == vendor_type
     await session.execute(delete(VendorConnection).where(condition))
+    await mark_changed(session, user_key(client_id, user_id))

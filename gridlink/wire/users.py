@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from gridlink.db.tables import User, VendorConnection
+from gridlink.db.tables import User
 from gridlink.domain.vendors import ALL_VENDORS, ASSET_TYPES, LANGUAGES, SCOPES
 
 Scope = Literal[SCOPES]  # type: ignore[valid-type]
@@ -44,13 +44,12 @@ class LinkUserPayload(BaseModel):
         return value
 
 
-def user_json(user: User, connections: list[VendorConnection]) -> dict[str, Any]:
+def user_json(user_id: str, linked: list[tuple[str, str, bool]]) -> dict[str, Any]:
     seen: dict[tuple[str, str], bool] = {}
-    for connection in connections:
-        key = (connection.vendor, connection.vendor_type)
-        seen[key] = seen.get(key, False) or connection.is_valid
+    for vendor, vendor_type, is_valid in linked:
+        seen[(vendor, vendor_type)] = seen.get((vendor, vendor_type), False) or is_valid
     return {
-        "id": user.user_id,
+        "id": user_id,
         "linkedVendors": [
             {"vendor": vendor, "vendorType": vendor_type, "isValid": valid}
             for (vendor, vendor_type), valid in seen.items()

@@ -1,0 +1,33 @@
+"""Telling every server process that something changed, so cached copies go.
+
+A write marks keys such as `user:<client>:<userId>` on its session. Once the
+transaction commits, this process drops them from memory (Database.on_commit);
+on PostgreSQL the same keys go out with NOTIFY inside the transaction, so other
+processes hear of them only when, and only if, it commits.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from gridlink.db.engine import CHANGED
+
+CHANNEL = "gridlink_changes"
+
+
+def user_key(client_id: str, user_id: str) -> str:
+    return f"user:{client_id}:{user_id}"
+
+
+def client_key(client_id: str) -> str:
+    return f"client:{client_id}"
+
+
+async def mark_changed(session: AsyncSession, *keys: str) -> None:
+    session.info.setdefault(CHANGED, set()).update(keys)
+    if session.get_bind().dialect.name == "postgresql":
+        for key in keys:
+            await session.execute(
+                text("SELECT pg_notify(:channel, :key)"), {"channel": CHANNEL, "key": key}
+            )
