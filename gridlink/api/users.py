@@ -22,7 +22,10 @@ from gridlink.wire.users import LinkUserPayload, VendorTypeName, user_json, user
 
 router = APIRouter(tags=["User Management"])
 CallerDep = Annotated[Caller, Depends(authenticated)]
-UserId = Annotated[str, Path(min_length=1, max_length=users.MAX_USER_ID_LENGTH)]
+# Control characters are refused here: PostgreSQL cannot even compare text holding NUL.
+UserId = Annotated[
+    str, Path(min_length=1, max_length=users.MAX_USER_ID_LENGTH, pattern=r"^[^\x00-\x1f\x7f]+$")
+]
 
 
 def page_request(

@@ -208,7 +208,9 @@ async def update_client(request: Request, client_id: str) -> Response:
 
 @router.post("/clients/{client_id}/rotate-secret")
 async def rotate_secret(request: Request, client_id: str) -> Response:
-    context, cookie, _ = await _guarded(request, with_form=True)
+    context, cookie, form = await _guarded(request, with_form=True)
+    if form.get("confirm") != "on":
+        raise DomainError("Tick the box to confirm that the current secret should stop working.")
     async with context.db.session() as session:
         client, secret = await clients.rotate_secret(session, client_id)
     return _render(

@@ -14,6 +14,7 @@ from gridlink.db.changes import client_key, mark_changed
 from gridlink.db.tables import Client
 from gridlink.domain import versions
 from gridlink.domain.errors import BadRequest, NotFound
+from gridlink.domain.text import clean_name
 
 Environment = Literal["sandbox", "production"]
 ENVIRONMENTS: tuple[Environment, ...] = ("sandbox", "production")
@@ -29,9 +30,7 @@ async def create_client(
     if environment not in ENVIRONMENTS:
         raise BadRequest(f"environment must be one of {', '.join(ENVIRONMENTS)}")
     _check_version(default_api_version)
-    name = name.strip()
-    if not name or len(name) > 200:
-        raise BadRequest("name must be 1 to 200 characters")
+    name = clean_name(name, "name")
     secret = new_client_secret()
     client = Client(
         id=str(uuid.uuid4()),

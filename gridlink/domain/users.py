@@ -12,6 +12,7 @@ from gridlink.db.changes import mark_changed, user_key
 from gridlink.db.tables import User, VendorConnection
 from gridlink.domain.errors import BadRequest, NotFound
 from gridlink.domain.pagination import Page, PageRequest, paginate
+from gridlink.domain.text import has_control_characters
 
 MAX_USER_ID_LENGTH = 255
 
@@ -19,6 +20,8 @@ MAX_USER_ID_LENGTH = 255
 def _check_user_id(user_id: str) -> None:
     if not user_id or len(user_id) > MAX_USER_ID_LENGTH:
         raise BadRequest(f"userId must be 1 to {MAX_USER_ID_LENGTH} characters.")
+    if has_control_characters(user_id):
+        raise BadRequest("userId must not contain control characters.")
 
 
 async def find_user(session: AsyncSession, client_id: str, user_id: str) -> User | None:

@@ -51,7 +51,12 @@ def _message(request: Request, link: LinkSession | None, which: str, status: int
 
 
 def _page(
-    request: Request, link: LinkSession, token: str, error: str | None = None, status: int = 200
+    request: Request,
+    link: LinkSession,
+    token: str,
+    error: str | None = None,
+    status: int = 200,
+    username: str = "",
 ) -> Response:
     t = _translator(request, link)
     brand = display_name(link.chosen_vendor) if link.chosen_vendor else ""
@@ -71,6 +76,7 @@ def _page(
         "brands": [(v, display_name(v)) for v in flow.brands(link)],
         "scopes": [t(f"scope.{scope}") for scope in link.scopes],
         "can_go_back": link.vendor is None,
+        "username": username,
     }
     response = templates.TemplateResponse(request, f"{link.step}.html", context, status_code=status)
     response.set_cookie(
@@ -169,11 +175,11 @@ async def advance(request: Request, token: str) -> Response:
         elif step == flow.SIGN_IN:
             username, password = field.get("username", ""), field.get("password", "")
             if not username.strip() or not password:
-                return _page(request, link, token, t("signin_missing"), 400)
+                return _page(request, link, token, t("signin_missing"), 400, username)
             try:
                 await flow.sign_in(link, accounts, context.vault, username, password)
             except SignInRejected:
-                return _page(request, link, token, t("signin_error"), 400)
+                return _page(request, link, token, t("signin_error"), 400, username)
         elif step == flow.CODE:
             if not flow.code_is_acceptable(field.get("code", "")):
                 return _page(request, link, token, t("code_error"), 400)

@@ -81,3 +81,9 @@ def test_cli_errors_are_readable(server: Server) -> None:
         "--vendor", "TESLA", "--model", "Cybertruck", check=False,
     )  # fmt: skip
     assert wrong_model.returncode == 1 and "Model 3" in wrong_model.stderr
+
+
+def test_names_with_control_characters_are_refused(server: Server) -> None:
+    result = server.cli("client", "create", "--name", "bad\x01name", check=False)
+    assert result.returncode == 1
+    assert "control characters" in result.stderr

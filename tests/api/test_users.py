@@ -133,3 +133,23 @@ def test_unknown_path_and_method_are_problems(server: Server, client: Credential
     assert missing.headers["content-type"] == "application/problem+json"
     assert wrong_method.status_code == 405
     assert wrong_method.headers["content-type"] == "application/problem+json"
+
+
+@pytest.mark.parametrize("user_id", ["%00", "a%0Ab", "%7F"])
+def test_control_characters_in_user_ids_are_refused(
+    server: Server, client: Credentials, user_id: str
+) -> None:
+    with server.api(client) as api:
+        for response in (
+            api.get(f"/users/{user_id}"),
+            api.post(f"/users/{user_id}/link", json=LINK_BODY),
+            api.delete(f"/users/{user_id}"),
+        ):
+            assert response.status_code == 400, response.text
+            assert_problem(response.json())
+
+
+def test_unicode_user_ids_work(server: Server, client: Credentials) -> None:
+    with server.api(client) as api:
+        assert api.post("/users/%F0%9F%98%80-ø/link", json=LINK_BODY).status_code == 200
+        assert api.get("/users/%F0%9F%98%80-ø").json()["id"] == "😀-ø"

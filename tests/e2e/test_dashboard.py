@@ -75,6 +75,10 @@ def test_rotate_secret_and_default_version(server: Server, page: Page) -> None:
         "2024-01-01"
     )
     page.get_by_role("button", name="Rotate secret").click()
+    # Unconfirmed, the browser refuses to send the form: nothing happens.
+    assert httpx.get(f"{server.url}/users", headers=headers).status_code == 200
+    page.get_by_label("Yes, revoke the current secret").check()
+    page.get_by_role("button", name="Rotate secret").click()
     expect(page.get_by_role("heading", name="New client secret")).to_be_visible()
     new_secret = page.locator("#client-secret").inner_text()
     # At once: the very next request with the old token fails.
@@ -96,6 +100,15 @@ def test_dashboard_needs_login_and_csrf(server: Server) -> None:
         no_token = browser.post("/dashboard/clients", data={"name": "x"})
         assert no_token.status_code == 400
         assert "text/html" in no_token.headers["content-type"]
+        page = browser.get("/dashboard").text
+        csrf = page.split('name="csrf" value="')[1].split('"')[0]
+        client = server.new_client()
+        unconfirmed = browser.post(
+            f"/dashboard/clients/{client.client_id}/rotate-secret", data={"csrf": csrf}
+        )
+        assert unconfirmed.status_code == 400
+        assert "confirm" in unconfirmed.text
+        assert server.token(client)  # the secret still works
         missing = browser.get("/dashboard/clients/not-a-client")
         assert missing.status_code == 404
         assert "text/html" in missing.headers["content-type"]

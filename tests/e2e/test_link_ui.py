@@ -42,6 +42,7 @@ def test_steps_in_order_and_complete_redirects(server: Server, client: Credentia
     browser.submit(action="continue", username=asset["username"], password="wrong")
     assert browser.page.status_code == 400
     assert "wrong" in browser.page.text and browser.step == "signin"
+    assert f'value="{asset["username"]}"' in browser.page.text  # kept for the retry
     browser.submit(action="continue", username=asset["username"], password=asset["password"])
     assert browser.step == "code"
     browser.submit(action="continue", code="12ab")
@@ -155,3 +156,14 @@ def test_any_credentials_are_refused_without_the_setting(
     browser.submit(action="continue")
     response = browser.submit(action="continue", username="me@example.com", password="pw")
     assert response.status_code == 400
+
+
+def test_control_characters_in_credentials_are_refused(
+    server: Server, client: Credentials
+) -> None:
+    browser = LinkBrowser(new_link(server, client, vendor="TESLA"))
+    browser.submit(action="continue")
+    browser.submit(action="continue")
+    response = browser.submit(action="continue", username="a\x00b", password="p\x00")
+    assert response.status_code == 400
+    assert browser.step == "signin"

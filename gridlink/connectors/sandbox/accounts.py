@@ -17,6 +17,7 @@ from gridlink.crypto import Vault
 from gridlink.db.tables import Client, VirtualAsset
 from gridlink.domain.catalogue import resolve_model
 from gridlink.domain.errors import BadRequest, NotFound
+from gridlink.domain.text import clean_name, has_control_characters
 from gridlink.domain.vendors import ASSET_TYPES, VENDORS, display_name
 
 
@@ -52,7 +53,7 @@ async def create_virtual_asset(
         asset_type=asset_type,
         vendor=vendor,
         model=model_name,
-        name=(name or "").strip() or f"{display_name(vendor)} {model_name}",
+        name=clean_name(name, "name") if name else f"{display_name(vendor)} {model_name}",
         username=username or _new_username(vendor),
         password_encrypted=vault.seal(password),
         properties=properties,
@@ -118,6 +119,8 @@ class SandboxAccounts:
     ) -> list[LinkedDevice]:
         client = await self._session.get(Client, client_id)
         if client is None:
+            raise SignInRejected()
+        if has_control_characters(username + password):
             raise SignInRejected()
         candidates = await self._session.scalars(
             select(VirtualAsset).where(
