@@ -158,9 +158,7 @@ def test_any_credentials_are_refused_without_the_setting(
     assert response.status_code == 400
 
 
-def test_control_characters_in_credentials_are_refused(
-    server: Server, client: Credentials
-) -> None:
+def test_control_characters_in_credentials_are_refused(server: Server, client: Credentials) -> None:
     browser = LinkBrowser(new_link(server, client, vendor="TESLA"))
     browser.submit(action="continue")
     browser.submit(action="continue")
