@@ -4,39 +4,26 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi import APIRouter, Path, Request
 from sqlalchemy import select
 from starlette.responses import Response
 
+from gridlink.api.pagination import PageDep, page_json
 from gridlink.api.responses import cached_json, json_response, no_content
-from gridlink.auth.caller import Caller
-from gridlink.auth.dependencies import api_version, authenticated
+from gridlink.auth.dependencies import CallerDep, api_version
 from gridlink.context import context_of
 from gridlink.db.changes import user_key
 from gridlink.db.tables import Client, VendorConnection
 from gridlink.domain import link_sessions, users
 from gridlink.domain.errors import BadRequest, NotFound
-from gridlink.domain.pagination import DEFAULT_PAGE_SIZE, PageRequest
 from gridlink.domain.vendors import ALL_VENDORS
 from gridlink.wire.users import LinkUserPayload, VendorTypeName, user_json, users_list_entry
 
 router = APIRouter(tags=["User Management"])
-CallerDep = Annotated[Caller, Depends(authenticated)]
 # Control characters are refused here: PostgreSQL cannot even compare text holding NUL.
 UserId = Annotated[
     str, Path(min_length=1, max_length=users.MAX_USER_ID_LENGTH, pattern=r"^[^\x00-\x1f\x7f]+$")
 ]
-
-
-def page_request(
-    after: Annotated[str | None, Query()] = None,
-    before: Annotated[str | None, Query()] = None,
-    pageSize: Annotated[int, Query()] = DEFAULT_PAGE_SIZE,  # noqa: N803 - the wire name
-) -> PageRequest:
-    return PageRequest(after=after, before=before, page_size=pageSize)
-
-
-PageDep = Annotated[PageRequest, Depends(page_request)]
 
 
 def _vendor(vendor: str) -> str:
@@ -60,9 +47,7 @@ async def list_users(request: Request, caller: CallerDep, page: PageDep) -> Resp
             for user_pk, granted in rows:
                 scopes.setdefault(user_pk, []).extend(granted)
     data = [users_list_entry(u, sorted(set(scopes.get(u.pk, [])))) for u in result.items]
-    return json_response(
-        {"data": data, "pagination": {"after": result.after, "before": result.before}}, version
-    )
+    return json_response(page_json(data, result), version)
 
 
 @router.get("/users/{userId}", summary="Get User")

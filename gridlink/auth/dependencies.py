@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from fastapi import Request
+from typing import Annotated
+
+from fastapi import Depends, Request
 
 from gridlink.auth.caller import Caller
 from gridlink.context import context_of
@@ -23,6 +25,9 @@ async def authenticated(request: Request) -> Caller:
     if caller is None or caller.secret_version != claims.secret_version:
         raise Unauthorized("The access token has been revoked.")
     return caller
+
+
+CallerDep = Annotated[Caller, Depends(authenticated)]
 
 
 def api_version(
