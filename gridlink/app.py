@@ -12,7 +12,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
 from starlette.responses import Response
 
-from gridlink.api import health, locations, problems, users
+from gridlink.api import assets, health, locations, problems, users
 from gridlink.auth import routes as token_routes
 from gridlink.config import Settings
 from gridlink.context import Context
@@ -54,6 +54,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(health.router)
     app.include_router(users.router)
     app.include_router(locations.router)
+    app.include_router(assets.router)
     app.include_router(link_routes.router)
     app.include_router(dashboard_routes.router)
     app.mount(

@@ -17,6 +17,8 @@ class LinkedDevice:
     vendor: str
     # The connector's own handle for the device (a virtual asset id, a charge point id).
     device_ref: str
+    model: str
+    name: str
 
 
 class SignInRejected(Exception):

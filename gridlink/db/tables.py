@@ -125,3 +125,29 @@ class Location(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     # Always loaded with it: every answer names the user by their own id.
     user: Mapped[User] = relationship(lazy="joined")
+
+
+class Asset(Base):
+    """A linked device as the API shows it: one canonical document (newest API
+    version) that state reports update."""
+
+    __tablename__ = "assets"
+    pk: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    id: Mapped[str] = mapped_column(String(36), unique=True)
+    client_id: Mapped[str] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"), index=True)
+    user_pk: Mapped[int] = mapped_column(ForeignKey("users.pk", ondelete="CASCADE"), index=True)
+    connection_pk: Mapped[int] = mapped_column(
+        ForeignKey("vendor_connections.pk", ondelete="CASCADE"), index=True
+    )
+    asset_type: Mapped[str] = mapped_column(String(16), index=True)
+    vendor: Mapped[str] = mapped_column(String(32))
+    # The connector's handle for the device (a virtual asset's id, a charge point's id).
+    device_ref: Mapped[str] = mapped_column(String(200), index=True)
+    location_id: Mapped[str | None] = mapped_column(
+        ForeignKey("locations.id", ondelete="SET NULL"), nullable=True
+    )
+    document: Mapped[dict[str, Any]] = mapped_column()
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    user: Mapped[User] = relationship(lazy="joined")
+    connection: Mapped[VendorConnection] = relationship(lazy="joined")

@@ -16,7 +16,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from gridlink.connectors.base import SignInRejected, VendorAccounts
 from gridlink.crypto import Vault
 from gridlink.db.changes import mark_changed, user_key
-from gridlink.db.tables import Client, LinkSession, User, VendorConnection
+from gridlink.db.tables import Asset, Client, LinkSession, User, VendorConnection
+from gridlink.domain import assets
 from gridlink.domain.errors import BadRequest
 from gridlink.domain.vendors import (
     ALL_VENDORS,
@@ -193,6 +194,11 @@ async def finish_linking(
         connection.credentials_encrypted = vault.seal(credentials)
         connection.virtual_asset_id = device.device_ref
         connections.append(connection)
+    await session.flush()
+    for connection in connections:
+        # The scopes may have changed: every asset of the account shows them.
+        await assets.mark_assets_changed(session, Asset.connection_pk == connection.pk)
+        await assets.discover(session, connection, devices)
     link.pending_credentials = None
     link.step = SUCCESS
     await session.flush()

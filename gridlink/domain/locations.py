@@ -10,7 +10,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from gridlink.db.tables import Location, User
+from gridlink.db.tables import Asset, Location, User
+from gridlink.domain.assets import mark_assets_changed
 from gridlink.domain.errors import BadRequest, NotFound
 from gridlink.domain.pagination import Page, PageRequest, paginate
 from gridlink.domain.text import clean_name
@@ -92,6 +93,7 @@ async def update_location(
 
 async def delete_location(session: AsyncSession, client_id: str, location_id: str) -> Location:
     location = await get_location(session, client_id, location_id)
+    await mark_assets_changed(session, Asset.location_id == location.id)
     await session.delete(location)
     await session.flush()
     return location

@@ -9,7 +9,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from gridlink.db.changes import mark_changed, user_key
-from gridlink.db.tables import User, VendorConnection
+from gridlink.db.tables import Asset, User, VendorConnection
+from gridlink.domain.assets import mark_assets_changed
 from gridlink.domain.errors import BadRequest, NotFound
 from gridlink.domain.pagination import Page, PageRequest, paginate
 from gridlink.domain.text import has_control_characters
@@ -83,6 +84,10 @@ async def linked_vendors_of(
 
 
 async def delete_user(session: AsyncSession, client_id: str, user_id: str) -> None:
+    user = await find_user(session, client_id, user_id)
+    if user is None:
+        return
+    await mark_assets_changed(session, Asset.user_pk == user.pk)
     await session.execute(delete(User).where(User.client_id == client_id, User.user_id == user_id))
     await mark_changed(session, user_key(client_id, user_id))
 
@@ -113,5 +118,9 @@ async def disconnect_vendor(
     condition = (VendorConnection.user_pk == user.pk) & (VendorConnection.vendor == vendor)
     if vendor_type is not None:
         condition &= VendorConnection.vendor_type == vendor_type
+    await mark_assets_changed(
+        session,
+        Asset.connection_pk.in_(select(VendorConnection.pk).where(condition)),
+    )
     await session.execute(delete(VendorConnection).where(condition))
     await mark_changed(session, user_key(client_id, user_id))

@@ -8,7 +8,7 @@ from pydantic import BaseModel, ConfigDict
 
 from gridlink.db.tables import Location
 from gridlink.domain.locations import LocationFields
-from gridlink.wire.users import iso
+from gridlink.wire.timestamps import iso
 
 
 class PartialLocation(BaseModel):

@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from gridlink.db.tables import User
 from gridlink.domain.vendors import ALL_VENDORS, ASSET_TYPES, LANGUAGES, SCOPES
+from gridlink.wire.timestamps import iso
 
 Scope = Literal[SCOPES]  # type: ignore[valid-type]
 Language = Literal[LANGUAGES]  # type: ignore[valid-type]
@@ -63,14 +64,3 @@ def users_list_entry(user: User, scopes: list[str]) -> dict[str, Any]:
         "createdAt": iso(user.created_at),
         "scopes": scopes,
     }
-
-
-def iso(moment: Any) -> str:
-    """ISO-8601 UTC with milliseconds and Z, as Enode writes timestamps."""
-    from datetime import UTC
-
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return str(moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.")) + (
-        f"{moment.microsecond // 1000:03d}Z"
-    )

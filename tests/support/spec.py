@@ -28,7 +28,46 @@ def spec() -> dict[str, Any]:
 
 
 def _validator(schema: dict[str, Any]) -> Draft202012Validator:
-    return Draft202012Validator({**schema, "components": spec()["components"]})
+    return Draft202012Validator({**_closed_all_of(schema), "components": _components()})
+
+
+@cache
+def _components() -> dict[str, Any]:
+    loaded: dict[str, Any] = _closed_all_of(spec()["components"])
+    return loaded
+
+
+def _closed_all_of(node: Any) -> Any:
+    """The spec combines objects with `allOf` whose parts each forbid additional
+    properties, which no object can satisfy (an artefact of its generator).
+    Each part is opened and the whole is closed with `unevaluatedProperties`,
+    which keeps the intended strictness."""
+    if isinstance(node, list):
+        return [_closed_all_of(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    result = {key: _closed_all_of(value) for key, value in node.items()}
+    parts = result.get("allOf")
+    if isinstance(parts, list) and len(parts) > 1:
+        opened = []
+        closed = False
+        for part in parts:
+            part = _resolve(part)
+            if isinstance(part, dict) and part.get("additionalProperties") is False:
+                part = {k: v for k, v in part.items() if k != "additionalProperties"}
+                closed = True
+            opened.append(part)
+        result["allOf"] = opened
+        if closed:
+            result["unevaluatedProperties"] = False
+    return result
+
+
+def _resolve(node: Any) -> Any:
+    if isinstance(node, dict) and set(node) == {"$ref"}:
+        name = node["$ref"].rsplit("/", 1)[-1]
+        return _closed_all_of(spec()["components"]["schemas"][name])
+    return node
 
 
 def assert_schema(name: str, body: Any) -> None:

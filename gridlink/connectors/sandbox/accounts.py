@@ -131,7 +131,7 @@ class SandboxAccounts:
             )
         )
         devices = [
-            LinkedDevice(asset.asset_type, asset.vendor, asset.id)
+            LinkedDevice(asset.asset_type, asset.vendor, asset.id, asset.model, asset.name)
             for asset in candidates
             if hmac.compare_digest(
                 str(self._vault.open(asset.password_encrypted)).encode(), password.encode()
@@ -146,5 +146,5 @@ class SandboxAccounts:
                 self._session, self._vault, client, asset_type, vendor,
                 username=username.strip(), password=password,
             )  # fmt: skip
-            return [LinkedDevice(asset.asset_type, asset.vendor, asset.id)]
+            return [LinkedDevice(asset.asset_type, asset.vendor, asset.id, asset.model, asset.name)]
         raise SignInRejected()

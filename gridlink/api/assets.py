@@ -1,0 +1,127 @@
+"""One machinery for all six asset types: lists, a user's list, one asset,
+its location and refresh hints. A type brings only its facts (AssetKind)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from pydantic import BaseModel, ConfigDict
+from starlette.responses import Response
+
+from gridlink.api.pagination import PageDep, page_json
+from gridlink.api.responses import cached_json, json_response, no_content
+from gridlink.api.users import UserId
+from gridlink.auth.dependencies import CallerDep, api_version
+from gridlink.context import context_of
+from gridlink.db.tables import Asset
+from gridlink.domain import assets, users
+from gridlink.domain.asset_kinds import KINDS, AssetKind
+from gridlink.domain.errors import BadRequest
+from gridlink.wire.asset_documents import render
+
+router = APIRouter()
+
+
+class LocationUpdate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    locationId: str | None
+
+
+def asset_json(asset: Asset) -> dict[str, Any]:
+    kind = KINDS[asset.asset_type]
+    scopes = [s for s in asset.connection.scopes if s.startswith(f"{kind.name}:")]
+    return render(
+        kind, asset.id, asset.user.user_id, asset.vendor, asset.document, scopes,
+        asset.location_id,
+    )  # fmt: skip
+
+
+def _asset_id(request: Request, kind: AssetKind) -> str:
+    asset_id: str = request.path_params[kind.id_param]
+    if len(asset_id) > 100:
+        raise BadRequest(f"{kind.id_param} is too long.")
+    return asset_id
+
+
+def _add_routes(kind: AssetKind) -> None:
+    one = f"/{kind.plural}/{{{kind.id_param}}}"
+
+    async def list_all(request: Request, caller: CallerDep, page: PageDep) -> Response:
+        version = api_version(request, caller)
+        async with context_of(request).db.session() as session:
+            result = await assets.list_assets(session, caller.client_id, kind, page)
+            data = [asset_json(a) for a in result.items]
+        return json_response(page_json(data, result), version)
+
+    async def list_for_user(
+        request: Request,
+        caller: CallerDep,
+        userId: UserId,
+        page: PageDep,  # noqa: N803
+    ) -> Response:
+        version = api_version(request, caller)
+        async with context_of(request).db.session() as session:
+            user = await users.get_user(session, caller.client_id, userId)
+            result = await assets.list_assets(session, caller.client_id, kind, page, user)
+            data = [asset_json(a) for a in result.items]
+        return json_response(page_json(data, result), version)
+
+    async def get_one(request: Request, caller: CallerDep) -> Response:
+        version = api_version(request, caller)
+        asset_id = _asset_id(request, kind)
+        context = context_of(request)
+
+        async def load() -> dict[str, Any]:
+            async with context.db.session() as session:
+                return asset_json(await assets.get_asset(session, caller.client_id, kind, asset_id))
+
+        return await cached_json(
+            context.reads, assets.asset_key(caller.client_id, asset_id), version, load
+        )
+
+    async def refresh_hint(request: Request, caller: CallerDep) -> Response:
+        version = api_version(request, caller)
+        async with context_of(request).db.session() as session:
+            await assets.get_asset(session, caller.client_id, kind, _asset_id(request, kind))
+        return no_content(version)
+
+    async def update(request: Request, caller: CallerDep, payload: LocationUpdate) -> Response:
+        version = api_version(request, caller)
+        async with context_of(request).db.session() as session:
+            asset = await assets.get_asset(
+                session, caller.client_id, kind, _asset_id(request, kind)
+            )
+            await assets.set_location(session, asset, payload.locationId)
+            body = asset_json(asset)
+        return json_response(body, version)
+
+    tags: list[str | Any] = [kind.tag]
+    name = kind.plural.capitalize()
+    router.add_api_route(
+        f"/{kind.plural}", list_all, methods=["GET"], tags=tags, summary=f"List {name}"
+    )
+    router.add_api_route(
+        f"/users/{{userId}}/{kind.plural}",
+        list_for_user,
+        methods=["GET"],
+        tags=tags,
+        summary=f"List User {name}",
+    )
+    router.add_api_route(one, get_one, methods=["GET"], tags=tags, summary=f"Get {kind.name}")
+    router.add_api_route(
+        f"{one}/refresh-hint",
+        refresh_hint,
+        methods=["POST"],
+        status_code=204,
+        tags=tags,
+        summary=f"Refresh {kind.name} data",
+    )
+    if kind.settable_location:
+        router.add_api_route(one, update, methods=["PUT"], tags=tags,
+                             summary=f"Update {kind.name}")  # fmt: skip
+
+
+for _kind in KINDS.values():
+    _add_routes(_kind)

@@ -1,0 +1,110 @@
+"""Assets: the devices linked users own, read and changed through one machinery."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+
+from sqlalchemy import ColumnElement, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from gridlink.connectors.base import LinkedDevice
+from gridlink.db.changes import mark_changed
+from gridlink.db.tables import Asset, Location, User, VendorConnection
+from gridlink.domain.asset_kinds import KINDS, AssetKind
+from gridlink.domain.errors import BadRequest, NotFound
+from gridlink.domain.pagination import Page, PageRequest, paginate
+from gridlink.wire.asset_documents import discovered_document
+from gridlink.wire.timestamps import iso
+
+
+def asset_key(client_id: str, asset_id: str) -> str:
+    return f"asset:{client_id}:{asset_id}"
+
+
+async def mark_assets_changed(session: AsyncSession, *conditions: ColumnElement[bool]) -> None:
+    """Marks as changed every asset matching the conditions: call it before a
+    delete or update that touches them in bulk, so no cached copy outlives it."""
+    rows = await session.execute(select(Asset.client_id, Asset.id).where(*conditions))
+    keys = [asset_key(client_id, asset_id) for client_id, asset_id in rows]
+    if keys:
+        await mark_changed(session, *keys)
+
+
+async def discover(
+    session: AsyncSession, connection: VendorConnection, devices: list[LinkedDevice]
+) -> list[Asset]:
+    """Creates the assets a newly linked vendor account holds (those not yet known)."""
+    now = datetime.now(UTC)
+    known = set(
+        await session.scalars(select(Asset.device_ref).where(Asset.connection_pk == connection.pk))
+    )
+    created = []
+    for device in devices:
+        if device.asset_type != connection.vendor_type or device.device_ref in known:
+            continue
+        asset_id = str(uuid.uuid4())
+        asset = Asset(
+            id=asset_id,
+            client_id=connection.client_id,
+            user_pk=connection.user_pk,
+            connection_pk=connection.pk,
+            asset_type=device.asset_type,
+            vendor=device.vendor,
+            device_ref=device.device_ref,
+            location_id=None,
+            document=discovered_document(
+                KINDS[device.asset_type], device.vendor, device.model, device.name, asset_id, now
+            ),
+            created_at=now,
+            updated_at=now,
+        )
+        session.add(asset)
+        created.append(asset)
+    await session.flush()
+    return created
+
+
+async def list_assets(
+    session: AsyncSession,
+    client_id: str,
+    kind: AssetKind,
+    page: PageRequest,
+    user: User | None = None,
+) -> Page[Asset]:
+    query = select(Asset).where(Asset.client_id == client_id, Asset.asset_type == kind.name)
+    if user is not None:
+        query = query.where(Asset.user_pk == user.pk)
+    return await paginate(session, query, Asset.pk, page)
+
+
+async def get_asset(session: AsyncSession, client_id: str, kind: AssetKind, asset_id: str) -> Asset:
+    asset = await session.scalar(
+        select(Asset).where(
+            Asset.client_id == client_id, Asset.id == asset_id, Asset.asset_type == kind.name
+        )
+    )
+    if asset is None:
+        raise NotFound(f"No {kind.name} with id {asset_id}.")
+    return asset
+
+
+async def set_location(session: AsyncSession, asset: Asset, location_id: str | None) -> Asset:
+    if location_id is not None:
+        location = await session.scalar(
+            select(Location).where(
+                Location.client_id == asset.client_id, Location.id == location_id
+            )
+        )
+        if location is None or location.user_pk != asset.user_pk:
+            raise BadRequest(f"No location with id {location_id} belongs to this asset's user.")
+    if asset.location_id != location_id:
+        now = datetime.now(UTC)
+        asset.location_id = location_id
+        place = dict(asset.document.get("location", {}))
+        if "lastUpdated" in place and not KINDS[asset.asset_type].reports_coordinates:
+            place["lastUpdated"] = iso(now)  # the time the location was set
+        asset.document = {**asset.document, "location": place}
+        asset.updated_at = now
+        await mark_changed(session, asset_key(asset.client_id, asset.id))
+    return asset
