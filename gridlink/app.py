@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -12,7 +14,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
 from starlette.responses import Response
 
-from gridlink.api import assets, health, locations, problems, users
+from gridlink.api import actions, assets, health, locations, problems, sandbox, users
 from gridlink.auth import routes as token_routes
 from gridlink.config import Settings
 from gridlink.context import Context
@@ -20,6 +22,7 @@ from gridlink.dashboard import routes as dashboard_routes
 from gridlink.domain.errors import DomainError
 from gridlink.link import routes as link_routes
 from gridlink.runtime.change_listener import ChangeListener
+from gridlink.runtime.loops import run_sandbox
 
 _PAGES = ("/link/", "/dashboard")
 
@@ -36,7 +39,11 @@ def create_app(settings: Settings) -> FastAPI:
             context.reads.enabled = False
             listener = ChangeListener(settings.database_url, context.changed, context.listening)
             listener.start()
+        simulation = asyncio.create_task(run_sandbox(context))
         yield
+        simulation.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await simulation
         if listener is not None:
             await listener.stop()
         await context.db.dispose()
@@ -55,6 +62,8 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(users.router)
     app.include_router(locations.router)
     app.include_router(assets.router)
+    app.include_router(actions.router)
+    app.include_router(sandbox.router)
     app.include_router(link_routes.router)
     app.include_router(dashboard_routes.router)
     app.mount(

@@ -18,6 +18,8 @@ class Settings:
     secret_key: bytes
     admin_password: str | None
     bootstrap: bool
+    # Sandbox seconds a simulated vendor takes to confirm a command.
+    sandbox_action_delay: float = 5.0
 
     @property
     def is_sqlite(self) -> bool:
@@ -58,7 +60,21 @@ def load_settings(host: str = "127.0.0.1", port: int = DEFAULT_PORT) -> Settings
         secret_key=_secret_key(data_dir),
         admin_password=os.environ.get("GRIDLINK_ADMIN_PASSWORD") or None,
         bootstrap=os.environ.get("GRIDLINK_BOOTSTRAP", "1") != "0",
+        sandbox_action_delay=_seconds("GRIDLINK_SANDBOX_ACTION_DELAY", 5.0),
     )
+
+
+def _seconds(name: str, default: float) -> float:
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise SystemExit(f"{name} must be a number of seconds, not {raw!r}") from None
+    if value < 0:
+        raise SystemExit(f"{name} must not be negative")
+    return value
 
 
 def normalise_database_url(url: str) -> str:

@@ -9,6 +9,7 @@ from fastapi import Request
 from gridlink.auth.caller import ClientCache
 from gridlink.auth.tokens import TokenSigner
 from gridlink.config import Settings
+from gridlink.connectors.sandbox.engine import Engine, SandboxConnector
 from gridlink.crypto import Vault, signing_key
 from gridlink.db.engine import Database
 from gridlink.runtime.read_cache import ReadCache
@@ -22,6 +23,8 @@ class Context:
     signer: TokenSigner
     clients: ClientCache
     reads: ReadCache
+    engine: Engine
+    executor: SandboxConnector
 
     @classmethod
     def build(cls, settings: Settings) -> Context:
@@ -33,6 +36,8 @@ class Context:
             signer=TokenSigner(signing_key(settings.secret_key)),
             clients=ClientCache(db),
             reads=ReadCache(),
+            engine=Engine(db),
+            executor=SandboxConnector(settings.sandbox_action_delay),
         )
         db.on_commit = context.changed
         return context

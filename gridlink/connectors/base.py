@@ -8,6 +8,7 @@ writes API JSON or sends webhooks.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Protocol
 
 
@@ -31,4 +32,12 @@ class VendorAccounts(Protocol):
     ) -> list[LinkedDevice]:
         """The devices of the requested types in the account; SignInRejected if the
         credentials are wrong or the account holds none of those types."""
+        ...
+
+    async def now(self, client_id: str) -> datetime:
+        """The time as this connector's devices know it (a sandbox clock)."""
+        ...
+
+    async def devices_linked(self, client_id: str, devices: list[LinkedDevice]) -> None:
+        """The devices now belong to a user: start watching them."""
         ...

@@ -68,6 +68,13 @@ class VirtualAsset(Base):
     password_encrypted: Mapped[bytes] = mapped_column(LargeBinary)
     properties: Mapped[dict[str, Any]] = mapped_column(default=dict)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # The simulated device: its physical state as of `simulated_at` (sandbox
+    # time), and when the simulator must next look at it (None: nobody watches).
+    sim_state: Mapped[dict[str, Any] | None] = mapped_column(nullable=True)
+    simulated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    next_event_at: Mapped[datetime | None] = mapped_column(
+        DateTime(timezone=True), nullable=True, index=True
+    )
 
 
 class VendorConnection(Base):
@@ -151,3 +158,36 @@ class Asset(Base):
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     user: Mapped[User] = relationship(lazy="joined")
     connection: Mapped[VendorConnection] = relationship(lazy="joined")
+
+
+class SandboxClock(Base):
+    """A sandbox client's own time: `anchor_sandbox` at real `anchor_real`,
+    running `speed` times as fast since."""
+
+    __tablename__ = "sandbox_clocks"
+    client_id: Mapped[str] = mapped_column(
+        ForeignKey("clients.id", ondelete="CASCADE"), primary_key=True
+    )
+    anchor_real: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    anchor_sandbox: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    speed: Mapped[float] = mapped_column(Float, default=1.0)
+
+
+class Action(Base):
+    """A command sent to a device, from PENDING until the vendor confirms or fails it."""
+
+    __tablename__ = "actions"
+    pk: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    id: Mapped[str] = mapped_column(String(36), unique=True)
+    client_id: Mapped[str] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"), index=True)
+    asset_pk: Mapped[int] = mapped_column(ForeignKey("assets.pk", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    target: Mapped[dict[str, Any]] = mapped_column()
+    state: Mapped[str] = mapped_column(String(16), index=True)
+    failure_reason: Mapped[dict[str, Any] | None] = mapped_column(nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    completed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    # Sandbox time at which the simulated vendor answers.
+    due_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    asset: Mapped[Asset] = relationship(lazy="joined")

@@ -32,10 +32,12 @@ async def mark_assets_changed(session: AsyncSession, *conditions: ColumnElement[
 
 
 async def discover(
-    session: AsyncSession, connection: VendorConnection, devices: list[LinkedDevice]
+    session: AsyncSession,
+    connection: VendorConnection,
+    devices: list[LinkedDevice],
+    now: datetime,
 ) -> list[Asset]:
     """Creates the assets a newly linked vendor account holds (those not yet known)."""
-    now = datetime.now(UTC)
     known = set(
         await session.scalars(select(Asset.device_ref).where(Asset.connection_pk == connection.pk))
     )

@@ -195,10 +195,12 @@ async def finish_linking(
         connection.virtual_asset_id = device.device_ref
         connections.append(connection)
     await session.flush()
+    now = await accounts.now(link.client_id)
     for connection in connections:
         # The scopes may have changed: every asset of the account shows them.
         await assets.mark_assets_changed(session, Asset.connection_pk == connection.pk)
-        await assets.discover(session, connection, devices)
+        await assets.discover(session, connection, devices, now)
+    await accounts.devices_linked(link.client_id, devices)
     link.pending_credentials = None
     link.step = SUCCESS
     await session.flush()

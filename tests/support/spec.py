@@ -48,6 +48,14 @@ def _closed_all_of(node: Any) -> Any:
         return node
     result = {key: _closed_all_of(value) for key, value in node.items()}
     parts = result.get("allOf")
+    if isinstance(parts, list) and any(_nullable_marker(part) for part in parts):
+        # `allOf: [X, {type: [..., "null"]}]` means "X or null" (the generator's
+        # way to write a nullable reference), which allOf alone never allows.
+        rest = [part for part in parts if not _nullable_marker(part)]
+        inner = {**result, "allOf": rest} if len(rest) > 1 else {**result, **rest[0]}
+        if len(rest) == 1:
+            inner.pop("allOf")
+        return {"anyOf": [{"type": "null"}, _closed_all_of(inner)]}
     if isinstance(parts, list) and len(parts) > 1:
         opened = []
         closed = False
@@ -61,6 +69,11 @@ def _closed_all_of(node: Any) -> Any:
         if closed:
             result["unevaluatedProperties"] = False
     return result
+
+
+def _nullable_marker(part: Any) -> bool:
+    kinds = part.get("type") if isinstance(part, dict) else None
+    return isinstance(kinds, list) and "null" in kinds and set(part) <= {"type", "description"}
 
 
 def _resolve(node: Any) -> Any:

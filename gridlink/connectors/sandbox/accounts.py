@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gridlink.connectors.base import LinkedDevice, SignInRejected
+from gridlink.connectors.sandbox import clock, engine
 from gridlink.crypto import Vault
 from gridlink.db.tables import Client, VirtualAsset
 from gridlink.domain.catalogue import resolve_model
@@ -148,3 +149,13 @@ class SandboxAccounts:
             )  # fmt: skip
             return [LinkedDevice(asset.asset_type, asset.vendor, asset.id, asset.model, asset.name)]
         raise SignInRejected()
+
+    async def now(self, client_id: str) -> datetime:
+        return await clock.now(self._session, client_id)
+
+    async def devices_linked(self, client_id: str, devices: list[LinkedDevice]) -> None:
+        now = await self.now(client_id)
+        for device in devices:
+            va = await self._session.get(VirtualAsset, device.device_ref)
+            if va is not None and va.client_id == client_id:
+                await engine.start_simulating(self._session, va, now)

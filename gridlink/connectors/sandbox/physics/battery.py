@@ -100,10 +100,11 @@ def _soc_rate_per_second(power_kw: float, spec: BatterySpec) -> float:
 
 
 def _seconds_to_limit(soc: float, power_kw: float, spec: BatterySpec) -> float:
-    if power_kw == 0:
+    rate = _soc_rate_per_second(power_kw, spec)
+    if rate == 0:  # no power, or so little that the rate underflows
         return math.inf
     limit = 100.0 if power_kw > 0 else spec.min_soc_percent
-    return (limit - soc) / _soc_rate_per_second(power_kw, spec)
+    return (limit - soc) / rate
 
 
 def seconds_until_limit(

@@ -33,13 +33,14 @@ class HvacMode(StrEnum):
 
 @dataclass(frozen=True)
 class RoomSpec:
-    """Defaults: a house with a 30 h time constant and 5.4 kWh/°C of heat capacity, so losses
-    are 0.18 kW/°C and the 5 kW heat pump holds 21 °C down to about -6.7 °C outdoors."""
+    """Defaults: a well-insulated house with a 30 h time constant and 3.3 kWh/°C of heat
+    capacity, so losses are 0.11 kW/°C. The 5 kW heat pump holds 21 °C at -5 °C with 2.9 kW and
+    down to about -24 °C; recovering from 15 °C to 21 °C at -5 °C outdoors takes about 8 h."""
 
     time_constant_s: float = 30 * SECONDS_PER_HOUR
     heating_kw: float = 5.0
     cooling_kw: float = 3.5
-    degrees_per_kwh: float = 0.185
+    degrees_per_kwh: float = 0.3
     heating_cop: float = 3.0
     cooling_cop: float = 3.0
 

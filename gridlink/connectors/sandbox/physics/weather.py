@@ -14,7 +14,6 @@ import math
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, tzinfo
 
-_YEAR_DAYS = 365.2425
 # Day of year of the warmest day in the northern hemisphere (about 20 July).
 _WARMEST_DAY = 201.0
 _MIN_HOUR = 5.0
@@ -42,11 +41,13 @@ def seasonal_mean_c(
     moment = when_utc.astimezone(UTC)
     year_start = datetime(moment.year, 1, 1, tzinfo=UTC)
     day = (moment - year_start).total_seconds() / 86400.0
+    # The period is this calendar year's length, so the cycle closes exactly at New Year.
+    year_days = (datetime(moment.year + 1, 1, 1, tzinfo=UTC) - year_start).days
     annual_mean = climate.equator_mean_c - climate.cooling_per_degree_latitude * abs(latitude)
     swing = min(
         climate.max_seasonal_swing_c, climate.seasonal_swing_per_degree_latitude * abs(latitude)
     )
-    season = math.cos(2.0 * math.pi * (day - _WARMEST_DAY) / _YEAR_DAYS)
+    season = math.cos(2.0 * math.pi * (day - _WARMEST_DAY) / year_days)
     # The southern hemisphere's summer is the northern winter.
     return annual_mean + swing * (season if latitude >= 0 else -season)
 

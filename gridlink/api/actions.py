@@ -1,0 +1,108 @@
+"""Control calls and their actions, for every asset type that takes commands."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from fastapi import APIRouter, Request
+from starlette.responses import Response
+
+from gridlink.api.responses import json_response
+from gridlink.auth.caller import Caller
+from gridlink.auth.dependencies import CallerDep, api_version
+from gridlink.context import Context, context_of
+from gridlink.domain import actions, assets
+from gridlink.domain.asset_kinds import KINDS, AssetKind
+from gridlink.wire.actions import ChargingPayload, MaxCurrentPayload, action_json
+
+router = APIRouter()
+
+
+async def _control(
+    request: Request, caller: Caller, kind: AssetKind, command: str, target: dict[str, Any]
+) -> Response:
+    version = api_version(request, caller)
+    context = context_of(request)
+    async with context.db.session() as session:
+        asset = await assets.get_asset(
+            session, caller.client_id, kind, request.path_params[kind.id_param]
+        )
+        action = await actions.create(session, context.executor, asset, command, target)
+        body = action_json(action)
+    return json_response(body, version)
+
+
+def _action_routes(kind: AssetKind) -> None:
+    async def get_action(request: Request, caller: CallerDep, actionId: str) -> Response:  # noqa: N803
+        version = api_version(request, caller)
+        async with context_of(request).db.session() as session:
+            action = await actions.get(session, caller.client_id, kind.name, actionId)
+            body = action_json(action)
+        return json_response(body, version)
+
+    async def cancel_action(request: Request, caller: CallerDep, actionId: str) -> Response:  # noqa: N803
+        version = api_version(request, caller)
+        context: Context = context_of(request)
+        async with context.db.session() as session:
+            try:
+                action = await actions.cancel(
+                    session, context.executor, caller.client_id, kind.name, actionId
+                )
+                status = 200
+            except actions.Conflict as conflict:
+                # Already resolved: answer with the action as it stands.
+                action, status = conflict.action, 409
+            body = action_json(action)
+        return json_response(body, version, status=status)
+
+    tags: list[str | Any] = [kind.tag]
+    router.add_api_route(
+        f"/{kind.plural}/actions/{{actionId}}",
+        get_action,
+        methods=["GET"],
+        tags=tags,
+        summary=f"Get {kind.name} action",
+    )
+    router.add_api_route(
+        f"/{kind.plural}/actions/{{actionId}}/cancel",
+        cancel_action,
+        methods=["POST"],
+        tags=tags,
+        summary=f"Cancel {kind.name} action",
+    )
+
+
+def _charging_routes(kind: AssetKind) -> None:
+    async def charging(request: Request, caller: CallerDep, payload: ChargingPayload) -> Response:
+        return await _control(request, caller, kind, "charging", {"action": payload.action})
+
+    async def max_current(
+        request: Request, caller: CallerDep, payload: MaxCurrentPayload
+    ) -> Response:
+        return await _control(
+            request, caller, kind, "max_current", {"maxCurrent": payload.maxCurrent}
+        )
+
+    one = f"/{kind.plural}/{{{kind.id_param}}}"
+    tags: list[str | Any] = [kind.tag]
+    router.add_api_route(
+        f"{one}/charging",
+        charging,
+        methods=["POST"],
+        tags=tags,
+        summary=f"Control {kind.name} charging",
+    )
+    router.add_api_route(f"{one}/max-current", max_current, methods=["POST"], tags=tags,
+                         summary=f"Set {kind.name} max current")  # fmt: skip
+
+
+ROUTES: dict[str, list[Callable[[AssetKind], None]]] = {
+    "vehicle": [_action_routes, _charging_routes],
+    "charger": [_action_routes, _charging_routes],
+    "hvac": [_action_routes],
+    "battery": [_action_routes],
+}
+for _name, _adders in ROUTES.items():
+    for _add in _adders:
+        _add(KINDS[_name])

@@ -1,0 +1,277 @@
+"""The sandbox's discrete-event engine.
+
+Every simulated device has a next instant at which something happens: a
+vendor poll, a battery reaching its limit, a command arriving. The engine wakes
+only those devices, moves each exactly to that instant, and turns what the
+device would report into its assets' new state. Time is the client's sandbox
+clock, so jumping a day ahead runs the day's events in order.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import defaultdict
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import distinct, select, text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from gridlink.connectors.sandbox import clock
+from gridlink.connectors.sandbox.simulators.base import (
+    ACTIVE_CADENCE,
+    IDLE_CADENCE,
+    CommandRejected,
+    Simulator,
+    State,
+)
+from gridlink.connectors.sandbox.simulators.vehicle import VehicleSimulator
+from gridlink.db.changes import mark_changed, user_key
+from gridlink.db.engine import Database
+from gridlink.db.tables import Action, Asset, VirtualAsset
+from gridlink.domain import actions
+from gridlink.domain.errors import BadRequest, NotFound
+from gridlink.domain.reports import apply_report
+from gridlink.wire.timestamps import iso
+
+SIMULATORS: dict[str, Simulator] = {"vehicle": VehicleSimulator()}
+# How soon after linking a device reports its first full state.
+FIRST_REPORT_SECONDS = 3.0
+# At most this many devices are moved in one transaction.
+BATCH = 200
+
+
+def simulator_for(asset_type: str) -> Simulator | None:
+    return SIMULATORS.get(asset_type)
+
+
+def _advanced(va: VirtualAsset, sim: Simulator, to: datetime) -> State:
+    assert va.sim_state is not None and va.simulated_at is not None
+    seconds = (to - clock.aware(va.simulated_at)).total_seconds()
+    return sim.advance(va.sim_state, va.properties, seconds)
+
+
+class SandboxConnector:
+    """Carries out commands on virtual assets (the Executor of gridlink.domain.actions)."""
+
+    def __init__(self, action_delay_seconds: float) -> None:
+        self.action_delay = timedelta(seconds=action_delay_seconds)
+
+    async def now(self, session: AsyncSession, asset: Asset) -> datetime:
+        return await clock.now(session, asset.client_id)
+
+    async def _device(self, session: AsyncSession, asset: Asset) -> VirtualAsset:
+        va = await session.get(VirtualAsset, asset.device_ref)
+        if va is None or va.sim_state is None:
+            raise BadRequest(f"This {asset.asset_type} is not simulated yet; try again shortly.")
+        return va
+
+    async def check(
+        self, session: AsyncSession, asset: Asset, kind: str, target: dict[str, Any]
+    ) -> None:
+        sim = simulator_for(asset.asset_type)
+        if sim is None:
+            raise BadRequest(f"A {asset.asset_type} cannot be controlled in the sandbox yet.")
+        va = await self._device(session, asset)
+        state = _advanced(va, sim, await self.now(session, asset))
+        try:
+            sim.check(state, kind, target)
+        except CommandRejected as error:
+            raise BadRequest(str(error)) from error
+
+    async def submitted(self, session: AsyncSession, action: Action) -> None:
+        action.due_at = action.created_at + self.action_delay
+
+
+async def start_simulating(session: AsyncSession, va: VirtualAsset, now: datetime) -> None:
+    """A newly linked virtual asset comes alive: its first report follows shortly."""
+    sim = simulator_for(va.asset_type)
+    if sim is None:
+        return
+    if va.sim_state is None:
+        va.sim_state = sim.initial_state(va.properties)
+        va.simulated_at = now
+    first = now + timedelta(seconds=FIRST_REPORT_SECONDS)
+    current = clock.aware(va.next_event_at) if va.next_event_at else None
+    va.next_event_at = min(first, current) if current else first
+
+
+async def _report(
+    session: AsyncSession, va: VirtualAsset, sim: Simulator, assets: list[Asset], at: datetime
+) -> None:
+    assert va.sim_state is not None
+    if not va.sim_state.get("isReachable", True):
+        return  # the vendor hears nothing from it
+    report = sim.report(va.sim_state, va.properties, at)
+    for asset in assets:
+        await apply_report(session, asset, report, at)
+
+
+def _schedule(va: VirtualAsset, sim: Simulator, at: datetime) -> None:
+    assert va.sim_state is not None
+    cadence = ACTIVE_CADENCE if sim.is_active(va.sim_state) else IDLE_CADENCE
+    change = sim.seconds_until_change(va.sim_state, va.properties)
+    wait = min(cadence, change) if change is not None and change > 1e-3 else cadence
+    va.next_event_at = at + timedelta(seconds=wait)
+
+
+async def _execute(
+    session: AsyncSession, va: VirtualAsset, sim: Simulator, action: Action, at: datetime
+) -> None:
+    assert va.sim_state is not None
+    state = va.sim_state
+    if not state.get("isReachable", True):
+        await actions.fail(session, action, at, "NO_RESPONSE", "The device did not respond.")
+        return
+    if state.get("failNextCommand"):
+        va.sim_state = {**state, "failNextCommand": False}
+        await actions.fail(session, action, at, "NO_RESPONSE", "The vendor did not confirm.")
+        return
+    try:
+        sim.check(state, action.kind, action.target)
+    except CommandRejected as error:
+        await actions.fail(session, action, at, "FAILED_PRECONDITION", str(error))
+        return
+    va.sim_state = sim.execute(state, action.kind, action.target)
+    await actions.confirm(session, action, at)
+
+
+async def _run_device(
+    session: AsyncSession,
+    va: VirtualAsset,
+    assets: list[Asset],
+    pending: list[Action],
+    until: datetime,
+) -> None:
+    """Every event of one device up to `until`, in time order."""
+    sim = simulator_for(va.asset_type)
+    if sim is None or va.sim_state is None or va.next_event_at is None:
+        return
+    pending = sorted(pending, key=lambda a: clock.aware(a.due_at or a.created_at))
+    while True:
+        device_at = clock.aware(va.next_event_at)
+        action_at = clock.aware(pending[0].due_at) if pending and pending[0].due_at else None
+        at = min(device_at, action_at) if action_at else device_at
+        if at > until:
+            return
+        va.sim_state = _advanced(va, sim, at)
+        va.simulated_at = at
+        if action_at is not None and at == action_at:
+            await _execute(session, va, sim, pending.pop(0), at)
+        await _report(session, va, sim, assets, at)
+        _schedule(va, sim, at)
+
+
+async def run_client(session: AsyncSession, client_id: str, until: datetime) -> int:
+    """Runs the client's due devices up to `until`; returns how many it moved."""
+    if session.get_bind().dialect.name == "postgresql":
+        # One engine per client at a time, across every process.
+        locked = await session.scalar(
+            text("SELECT pg_try_advisory_xact_lock(hashtext(:key))"), {"key": client_id}
+        )
+        if not locked:
+            return 0
+    due_actions = list(
+        await session.scalars(
+            select(Action).where(
+                Action.client_id == client_id,
+                Action.state == actions.PENDING,
+                Action.due_at <= until,
+            )
+        )
+    )
+    devices = list(
+        await session.scalars(
+            select(VirtualAsset)
+            .where(
+                VirtualAsset.client_id == client_id,
+                (VirtualAsset.next_event_at <= until)
+                | VirtualAsset.id.in_([a.asset.device_ref for a in due_actions]),
+            )
+            .order_by(VirtualAsset.next_event_at)
+            .limit(BATCH)
+        )
+    )
+    if not devices:
+        return 0
+    linked: dict[str, list[Asset]] = defaultdict(list)
+    for asset in await session.scalars(
+        select(Asset).where(
+            Asset.client_id == client_id, Asset.device_ref.in_([va.id for va in devices])
+        )
+    ):
+        linked[asset.device_ref].append(asset)
+    by_device: dict[str, list[Action]] = defaultdict(list)
+    for action in due_actions:
+        by_device[action.asset.device_ref].append(action)
+    for va in devices:
+        await _run_device(session, va, linked[va.id], by_device[va.id], until)
+    return len(devices)
+
+
+async def apply_overrides(
+    session: AsyncSession, client_id: str, asset_id: str, changes: dict[str, Any]
+) -> dict[str, Any]:
+    """Changes a virtual asset at once, as a person with the device would, and
+    reports it at once."""
+    asset = await session.scalar(
+        select(Asset).where(Asset.client_id == client_id, Asset.id == asset_id)
+    )
+    if asset is None:
+        raise NotFound(f"No asset with id {asset_id}.")
+    va = await session.get(VirtualAsset, asset.device_ref)
+    sim = simulator_for(asset.asset_type)
+    if va is None or sim is None or va.sim_state is None:
+        raise BadRequest(f"This {asset.asset_type} is not simulated yet; try again shortly.")
+    now = await clock.now(session, client_id)
+    state = _advanced(va, sim, now)
+    for field, value in changes.items():
+        if field == "credentialsValid":
+            asset.connection.is_valid = bool(value)
+            await mark_changed(session, user_key(client_id, asset.user.user_id))
+        elif field == "failNextCommand":
+            state = {**state, "failNextCommand": bool(value)}
+        else:
+            try:
+                state = sim.override(state, field, value)
+            except KeyError:
+                raise BadRequest(f"{field} does not apply to a {asset.asset_type}.") from None
+    va.sim_state, va.simulated_at = state, now
+    linked = list(
+        await session.scalars(
+            select(Asset).where(Asset.client_id == client_id, Asset.device_ref == va.id)
+        )
+    )
+    await _report(session, va, sim, linked, now)
+    _schedule(va, sim, now)
+    return {"id": asset.id, "applied": changes, "at": iso(now)}
+
+
+class Engine:
+    """Runs every sandbox client's devices; one run per client at a time."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+        self._locks: dict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
+
+    async def run_until(self, client_id: str, until: datetime | None = None) -> datetime:
+        async with self._locks[client_id]:
+            while True:
+                async with self._db.session() as session:
+                    moment = until or await clock.now(session, client_id)
+                    moved = await run_client(session, client_id, moment)
+                if moved < BATCH:
+                    return moment
+
+    async def tick(self) -> None:
+        """One pass over every client with something due (the background loop)."""
+        async with self._db.session() as session:
+            client_ids = list(
+                await session.scalars(
+                    select(distinct(VirtualAsset.client_id)).where(
+                        VirtualAsset.next_event_at.is_not(None)
+                    )
+                )
+            )
+        for client_id in client_ids:
+            await self.run_until(client_id)

@@ -1,0 +1,147 @@
+"""Actions: commands to devices, PENDING until the vendor confirms or fails them.
+
+One active action per target: a new one cancels the old, except that a vehicle
+reuses an identical pending action. Preconditions known at request time are
+refused at once (400); the rest is up to the device.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any, Protocol
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from gridlink.db.changes import mark_changed
+from gridlink.db.tables import Action, Asset
+from gridlink.domain.errors import BadRequest, DomainError, NotFound
+
+PENDING, CONFIRMED, FAILED, CANCELLED = "PENDING", "CONFIRMED", "FAILED", "CANCELLED"
+
+# The scope that allows each kind of command.
+CONTROL_SCOPES = {
+    "charging": "{type}:control:charging",
+    "max_current": "{type}:control:charging",
+    "permanent_hold": "hvac:control:mode",
+    "follow_schedule": "hvac:control:mode",
+    "operation_mode": "battery:control:operation_mode",
+}
+
+
+class Conflict(DomainError):
+    """Raised with the action itself, which the API answers with (409)."""
+
+    status = 409
+    kind = "conflict"
+    title = "Conflict"
+
+    def __init__(self, action: Action) -> None:
+        super().__init__(f"Action {action.id} is already {action.state}.")
+        self.action = action
+
+
+class Executor(Protocol):
+    """The connector side: can the device do this now, and when will it answer?"""
+
+    async def check(
+        self, session: AsyncSession, asset: Asset, kind: str, target: dict[str, Any]
+    ) -> None: ...
+
+    async def now(self, session: AsyncSession, asset: Asset) -> datetime: ...
+
+    async def submitted(self, session: AsyncSession, action: Action) -> None: ...
+
+
+def action_key(client_id: str, action_id: str) -> str:
+    return f"action:{client_id}:{action_id}"
+
+
+async def _active(session: AsyncSession, asset: Asset) -> Action | None:
+    return await session.scalar(
+        select(Action).where(Action.asset_pk == asset.pk, Action.state == PENDING)
+    )
+
+
+async def create(
+    session: AsyncSession, executor: Executor, asset: Asset, kind: str, target: dict[str, Any]
+) -> Action:
+    scope = CONTROL_SCOPES[kind].format(type=asset.asset_type)
+    if scope not in asset.connection.scopes:
+        raise BadRequest(f"The user did not grant the {scope} scope for this {asset.asset_type}.")
+    previous = await _active(session, asset)
+    if (
+        previous is not None
+        and asset.asset_type == "vehicle"
+        and previous.kind == kind
+        and previous.target == target
+    ):
+        return previous
+    await executor.check(session, asset, kind, target)
+    now = await executor.now(session, asset)
+    if previous is not None:
+        _resolve(previous, CANCELLED, now, {"type": "CONFLICT",
+                 "detail": "A newer action for the same target replaced it."})  # fmt: skip
+        await mark_changed(session, action_key(previous.client_id, previous.id))
+    action = Action(
+        id=str(uuid.uuid4()),
+        client_id=asset.client_id,
+        asset_pk=asset.pk,
+        kind=kind,
+        target=target,
+        state=PENDING,
+        failure_reason=None,
+        created_at=now,
+        updated_at=now,
+        completed_at=None,
+    )
+    action.asset = asset
+    session.add(action)
+    await session.flush()
+    await executor.submitted(session, action)
+    return action
+
+
+async def get(session: AsyncSession, client_id: str, asset_type: str, action_id: str) -> Action:
+    action = await session.scalar(
+        select(Action)
+        .join(Asset, Asset.pk == Action.asset_pk)
+        .where(
+            Action.client_id == client_id,
+            Action.id == action_id,
+            Asset.asset_type == asset_type,
+        )
+    )
+    if action is None:
+        raise NotFound(f"No {asset_type} action with id {action_id}.")
+    return action
+
+
+async def cancel(
+    session: AsyncSession, executor: Executor, client_id: str, asset_type: str, action_id: str
+) -> Action:
+    action = await get(session, client_id, asset_type, action_id)
+    if action.state != PENDING:
+        raise Conflict(action)
+    reason = {"type": "REQUESTED_CANCELLATION", "detail": "Cancelled through the API."}
+    _resolve(action, CANCELLED, await executor.now(session, action.asset), reason)
+    await mark_changed(session, action_key(action.client_id, action.id))
+    return action
+
+
+def _resolve(action: Action, state: str, at: datetime, reason: dict[str, Any] | None) -> None:
+    action.state = state
+    action.failure_reason = reason
+    action.updated_at = at
+    action.completed_at = at
+
+
+async def confirm(session: AsyncSession, action: Action, at: datetime) -> None:
+    _resolve(action, CONFIRMED, at, None)
+    await mark_changed(session, action_key(action.client_id, action.id))
+
+
+async def fail(session: AsyncSession, action: Action, at: datetime, kind: str, detail: str) -> None:
+    _resolve(action, FAILED, at, {"type": kind, "detail": detail})
+    await mark_changed(session, action_key(action.client_id, action.id))
