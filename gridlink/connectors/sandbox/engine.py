@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import defaultdict
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -22,19 +23,23 @@ from gridlink.connectors.sandbox.simulators.base import (
     ACTIVE_CADENCE,
     IDLE_CADENCE,
     CommandRejected,
+    Neighbourhood,
     Simulator,
+    Site,
     State,
 )
 from gridlink.connectors.sandbox.simulators.vehicle import VehicleSimulator
 from gridlink.db.changes import mark_changed, user_key
 from gridlink.db.engine import Database
-from gridlink.db.tables import Action, Asset, VirtualAsset
+from gridlink.db.tables import Action, Asset, Location, VirtualAsset
 from gridlink.domain import actions
 from gridlink.domain.errors import BadRequest, NotFound
 from gridlink.domain.reports import apply_report
 from gridlink.wire.timestamps import iso
 
 SIMULATORS: dict[str, Simulator] = {"vehicle": VehicleSimulator()}
+# Device families whose behaviour depends on what the others at their place do.
+NEEDS_NEIGHBOURS = frozenset({"battery", "meter"})
 # How soon after linking a device reports its first full state.
 FIRST_REPORT_SECONDS = 3.0
 # At most this many devices are moved in one transaction.
@@ -45,10 +50,106 @@ def simulator_for(asset_type: str) -> Simulator | None:
     return SIMULATORS.get(asset_type)
 
 
-def _advanced(va: VirtualAsset, sim: Simulator, to: datetime) -> State:
+def _advanced(va: VirtualAsset, sim: Simulator, site: Site, to: datetime) -> State:
     assert va.sim_state is not None and va.simulated_at is not None
-    seconds = (to - clock.aware(va.simulated_at)).total_seconds()
-    return sim.advance(va.sim_state, va.properties, seconds)
+    return sim.advance(va.sim_state, va.properties, site, clock.aware(va.simulated_at), to)
+
+
+class Places:
+    """Where a client's simulated devices are, and what their neighbours draw.
+
+    Loaded once per engine run, and only when a device asks about neighbours
+    (meters and batteries do), since most runs never need it.
+    """
+
+    def __init__(self, session: AsyncSession, client_id: str) -> None:
+        self._session = session
+        self._client_id = client_id
+        self._locations: dict[str, Location] = {}
+        self._members: dict[str, list[VirtualAsset]] | None = None
+        self._place_of: dict[str, str] = {}
+
+    async def site(self, va: VirtualAsset, assets: list[Asset]) -> Site:
+        location = await self._location(assets)
+        place = self._place(va, assets, location)
+        self._place_of[va.id] = place
+        outdoor = (va.sim_state or {}).get("outdoorTemperature")
+        base = _default_site(va) if location is None else Site(
+            location.latitude, location.longitude, location.timezone_name
+        )  # fmt: skip
+        return Site(base.latitude, base.longitude, base.timezone, outdoor,
+                    self._neighbours_of(va, place))  # fmt: skip
+
+    async def _location(self, assets: list[Asset]) -> Location | None:
+        location_id = next((a.location_id for a in assets if a.location_id), None)
+        if location_id is None:
+            return None
+        if location_id not in self._locations:
+            found = await self._session.scalar(select(Location).where(Location.id == location_id))
+            if found is None:
+                return None
+            self._locations[location_id] = found
+        return self._locations[location_id]
+
+    @staticmethod
+    def _place(va: VirtualAsset, assets: list[Asset], location: Location | None) -> str:
+        if location is not None:
+            return f"location:{location.id}"
+        # Without a location, a user's devices are taken to be at one home.
+        return f"user:{assets[0].user_pk}" if assets else f"device:{va.id}"
+
+    async def load(self) -> None:
+        """Everything at every place of the client, for neighbour questions."""
+        if self._members is not None:
+            return
+        self._members = defaultdict(list)
+        rows = await self._session.execute(
+            select(VirtualAsset, Asset)
+            .join(Asset, (Asset.device_ref == VirtualAsset.id)
+                  & (Asset.client_id == VirtualAsset.client_id))
+            .where(VirtualAsset.client_id == self._client_id,
+                   VirtualAsset.sim_state.is_not(None))
+        )  # fmt: skip
+        seen: set[str] = set()
+        for va, asset in rows:
+            if va.id in seen:
+                continue
+            seen.add(va.id)
+            location = await self._location([asset])
+            self._members[self._place(va, [asset], location)].append(va)
+
+    def _neighbours_of(self, va: VirtualAsset, place: str) -> Callable[[datetime], Neighbourhood]:
+        def neighbours(at: datetime) -> Neighbourhood:
+            production = ev = battery = 0.0
+            for other in (self._members or {}).get(place, []):
+                sim = simulator_for(other.asset_type)
+                if other.id == va.id or sim is None or other.sim_state is None:
+                    continue
+                site = _default_site(other)
+                state = other.sim_state
+                if other.simulated_at is not None and clock.aware(other.simulated_at) < at:
+                    state = sim.advance(state, other.properties, site,
+                                        clock.aware(other.simulated_at), at)  # fmt: skip
+                power = sim.power_kw(state, other.properties, site, at)
+                if other.asset_type == "inverter":
+                    production += -power
+                elif other.asset_type in ("vehicle", "charger"):
+                    ev += power
+                elif other.asset_type == "battery":
+                    battery += power
+            return Neighbourhood(production, ev, battery)
+
+        return neighbours
+
+
+def _default_site(va: VirtualAsset) -> Site:
+    place = va.properties.get("site") or {}
+    return Site(
+        float(place.get("latitude", Site.latitude)),
+        float(place.get("longitude", Site.longitude)),
+        str(place.get("timezone", Site.timezone)),
+        (va.sim_state or {}).get("outdoorTemperature"),
+    )
 
 
 class SandboxConnector:
@@ -73,7 +174,8 @@ class SandboxConnector:
         if sim is None:
             raise BadRequest(f"A {asset.asset_type} cannot be controlled in the sandbox yet.")
         va = await self._device(session, asset)
-        state = _advanced(va, sim, await self.now(session, asset))
+        site = await Places(session, asset.client_id).site(va, [asset])
+        state = _advanced(va, sim, site, await self.now(session, asset))
         try:
             sim.check(state, kind, target)
         except CommandRejected as error:
@@ -97,20 +199,25 @@ async def start_simulating(session: AsyncSession, va: VirtualAsset, now: datetim
 
 
 async def _report(
-    session: AsyncSession, va: VirtualAsset, sim: Simulator, assets: list[Asset], at: datetime
+    session: AsyncSession,
+    va: VirtualAsset,
+    sim: Simulator,
+    site: Site,
+    assets: list[Asset],
+    at: datetime,
 ) -> None:
     assert va.sim_state is not None
     if not va.sim_state.get("isReachable", True):
         return  # the vendor hears nothing from it
-    report = sim.report(va.sim_state, va.properties, at)
+    report = sim.report(va.sim_state, va.properties, site, at)
     for asset in assets:
         await apply_report(session, asset, report, at)
 
 
-def _schedule(va: VirtualAsset, sim: Simulator, at: datetime) -> None:
+def _schedule(va: VirtualAsset, sim: Simulator, site: Site, at: datetime) -> None:
     assert va.sim_state is not None
     cadence = ACTIVE_CADENCE if sim.is_active(va.sim_state) else IDLE_CADENCE
-    change = sim.seconds_until_change(va.sim_state, va.properties)
+    change = sim.seconds_until_change(va.sim_state, va.properties, site, at)
     wait = min(cadence, change) if change is not None and change > 1e-3 else cadence
     va.next_event_at = at + timedelta(seconds=wait)
 
@@ -138,6 +245,7 @@ async def _execute(
 
 async def _run_device(
     session: AsyncSession,
+    places: Places,
     va: VirtualAsset,
     assets: list[Asset],
     pending: list[Action],
@@ -147,6 +255,9 @@ async def _run_device(
     sim = simulator_for(va.asset_type)
     if sim is None or va.sim_state is None or va.next_event_at is None:
         return
+    if va.asset_type in NEEDS_NEIGHBOURS:
+        await places.load()
+    site = await places.site(va, assets)
     pending = sorted(pending, key=lambda a: clock.aware(a.due_at or a.created_at))
     while True:
         device_at = clock.aware(va.next_event_at)
@@ -154,12 +265,12 @@ async def _run_device(
         at = min(device_at, action_at) if action_at else device_at
         if at > until:
             return
-        va.sim_state = _advanced(va, sim, at)
+        va.sim_state = _advanced(va, sim, site, at)
         va.simulated_at = at
         if action_at is not None and at == action_at:
             await _execute(session, va, sim, pending.pop(0), at)
-        await _report(session, va, sim, assets, at)
-        _schedule(va, sim, at)
+        await _report(session, va, sim, site, assets, at)
+        _schedule(va, sim, site, at)
 
 
 async def run_client(session: AsyncSession, client_id: str, until: datetime) -> int:
@@ -204,8 +315,9 @@ async def run_client(session: AsyncSession, client_id: str, until: datetime) -> 
     by_device: dict[str, list[Action]] = defaultdict(list)
     for action in due_actions:
         by_device[action.asset.device_ref].append(action)
+    places = Places(session, client_id)
     for va in devices:
-        await _run_device(session, va, linked[va.id], by_device[va.id], until)
+        await _run_device(session, places, va, linked[va.id], by_device[va.id], until)
     return len(devices)
 
 
@@ -224,7 +336,11 @@ async def apply_overrides(
     if va is None or sim is None or va.sim_state is None:
         raise BadRequest(f"This {asset.asset_type} is not simulated yet; try again shortly.")
     now = await clock.now(session, client_id)
-    state = _advanced(va, sim, now)
+    places = Places(session, client_id)
+    if va.asset_type in NEEDS_NEIGHBOURS:
+        await places.load()
+    site = await places.site(va, [asset])
+    state = _advanced(va, sim, site, now)
     for field, value in changes.items():
         if field == "credentialsValid":
             asset.connection.is_valid = bool(value)
@@ -242,8 +358,9 @@ async def apply_overrides(
             select(Asset).where(Asset.client_id == client_id, Asset.device_ref == va.id)
         )
     )
-    await _report(session, va, sim, linked, now)
-    _schedule(va, sim, now)
+    site = await places.site(va, linked)  # an outdoor override changes the site
+    await _report(session, va, sim, site, linked, now)
+    _schedule(va, sim, site, now)
     return {"id": asset.id, "applied": changes, "at": iso(now)}
 
 

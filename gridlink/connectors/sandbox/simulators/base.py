@@ -8,6 +8,8 @@ dotted paths of the asset's document.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -24,18 +26,56 @@ class CommandRejected(Exception):
     """A command the device cannot carry out in its current state."""
 
 
+@dataclass(frozen=True)
+class Neighbourhood:
+    """What the other devices at the same place draw or give at one instant, in kW."""
+
+    production_kw: float = 0.0  # solar, positive while producing
+    ev_kw: float = 0.0  # vehicles and chargers, positive while charging
+    battery_kw: float = 0.0  # home batteries, positive while charging
+
+
+def _nobody(_at: datetime) -> Neighbourhood:
+    return Neighbourhood()
+
+
+@dataclass(frozen=True)
+class Site:
+    """Where a device is: the sun, the weather and the neighbours depend on it."""
+
+    latitude: float = 59.9139
+    longitude: float = 10.7522
+    timezone: str = "Europe/Oslo"
+    # An outdoor temperature set through a sandbox override, else the weather's.
+    outdoor_c: float | None = None
+    neighbours: Callable[[datetime], Neighbourhood] = field(default=_nobody, compare=False)
+
+
 class Simulator(Protocol):
     def initial_state(self, properties: dict[str, Any]) -> State: ...
 
-    def advance(self, state: State, properties: dict[str, Any], seconds: float) -> State: ...
+    def advance(
+        self, state: State, properties: dict[str, Any], site: Site, start: datetime, end: datetime
+    ) -> State:
+        """The state at `end`, from the state at `start`, with no command between."""
+        ...
 
-    def seconds_until_change(self, state: State, properties: dict[str, Any]) -> float | None:
+    def seconds_until_change(
+        self, state: State, properties: dict[str, Any], site: Site, at: datetime
+    ) -> float | None:
         """When the state next changes by itself (a battery reaching its limit)."""
         ...
 
     def is_active(self, state: State) -> bool: ...
 
-    def report(self, state: State, properties: dict[str, Any], at: datetime) -> Report: ...
+    def report(
+        self, state: State, properties: dict[str, Any], site: Site, at: datetime
+    ) -> Report: ...
+
+    def power_kw(self, state: State, properties: dict[str, Any], site: Site, at: datetime) -> float:
+        """Power drawn from the site's grid connection at `at`: positive while
+        consuming or charging, negative while producing or discharging."""
+        ...
 
     def check(self, state: State, kind: str, target: dict[str, Any]) -> None:
         """Raises CommandRejected when the command cannot apply now."""

@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from gridlink.connectors.sandbox.physics import vehicle as physics
-from gridlink.connectors.sandbox.simulators.base import CommandRejected, Report, State
+from gridlink.connectors.sandbox.simulators.base import CommandRejected, Report, Site, State
 from gridlink.wire.timestamps import iso
 
 # A level this close to the limit counts as reached (floating point).
@@ -48,7 +48,10 @@ class VehicleSimulator:
             "isReachable": True,
         }
 
-    def advance(self, state: State, properties: dict[str, Any], seconds: float) -> State:
+    def advance(
+        self, state: State, properties: dict[str, Any], site: Site, start: datetime, end: datetime
+    ) -> State:
+        seconds = (end - start).total_seconds()
         if seconds <= 0 or not _charging(state):
             return state
         result = physics.charge(
@@ -58,7 +61,9 @@ class VehicleSimulator:
         level = state["chargeLimit"] if result.reached_limit else result.percent
         return {**state, "batteryLevel": level}
 
-    def seconds_until_change(self, state: State, properties: dict[str, Any]) -> float | None:
+    def seconds_until_change(
+        self, state: State, properties: dict[str, Any], site: Site, at: datetime
+    ) -> float | None:
         if not _charging(state):
             return None
         seconds = physics.seconds_to_reach(
@@ -70,7 +75,13 @@ class VehicleSimulator:
     def is_active(self, state: State) -> bool:
         return _charging(state)
 
-    def report(self, state: State, properties: dict[str, Any], at: datetime) -> Report:
+    def power_kw(self, state: State, properties: dict[str, Any], site: Site, at: datetime) -> float:
+        if not _charging(state):
+            return 0.0
+        power = _power_kw(state, properties)
+        return physics.charge_power_kw(state["batteryLevel"], power, _spec(properties))
+
+    def report(self, state: State, properties: dict[str, Any], site: Site, at: datetime) -> Report:
         spec = _spec(properties)
         charging = _charging(state)
         level = state["batteryLevel"]
@@ -87,7 +98,7 @@ class VehicleSimulator:
         remaining = None
         if charging:
             rate = round(physics.charge_power_kw(level, _power_kw(state, properties), spec), 2)
-            remaining = round(self.seconds_until_change(state, properties) or 0) // 60
+            remaining = round(self.seconds_until_change(state, properties, site, at) or 0) // 60
         stamp = iso(at)
         capable = {"isCapable": True, "interventionIds": []}
         return {
