@@ -14,7 +14,17 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
 from starlette.responses import Response
 
-from gridlink.api import actions, assets, health, locations, problems, sandbox, users
+from gridlink.api import (
+    actions,
+    assets,
+    health,
+    hem_systems,
+    locations,
+    problems,
+    sandbox,
+    service,
+    users,
+)
 from gridlink.auth import routes as token_routes
 from gridlink.config import Settings
 from gridlink.context import Context
@@ -63,6 +73,8 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(locations.router)
     app.include_router(assets.router)
     app.include_router(actions.router)
+    app.include_router(service.router)
+    app.include_router(hem_systems.router)
     app.include_router(sandbox.router)
     app.include_router(link_routes.router)
     app.include_router(dashboard_routes.router)

@@ -14,7 +14,13 @@ from gridlink.auth.dependencies import CallerDep, api_version
 from gridlink.context import Context, context_of
 from gridlink.domain import actions, assets
 from gridlink.domain.asset_kinds import KINDS, AssetKind
-from gridlink.wire.actions import ChargingPayload, MaxCurrentPayload, action_json
+from gridlink.wire.actions import (
+    ChargingPayload,
+    MaxCurrentPayload,
+    OperationModePayload,
+    PermanentHoldPayload,
+    action_json,
+)
 
 router = APIRouter()
 
@@ -97,11 +103,50 @@ def _charging_routes(kind: AssetKind) -> None:
                          summary=f"Set {kind.name} max current")  # fmt: skip
 
 
+def _hvac_routes(kind: AssetKind) -> None:
+    async def permanent_hold(
+        request: Request, caller: CallerDep, payload: PermanentHoldPayload
+    ) -> Response:
+        target = payload.model_dump()
+        return await _control(request, caller, kind, "permanent_hold", target)
+
+    async def follow_schedule(request: Request, caller: CallerDep) -> Response:
+        return await _control(request, caller, kind, "follow_schedule", {})
+
+    one = f"/{kind.plural}/{{{kind.id_param}}}"
+    tags: list[str | Any] = [kind.tag]
+    router.add_api_route(
+        f"{one}/permanent-hold",
+        permanent_hold,
+        methods=["POST"],
+        tags=tags,
+        summary="Set HVAC permanent hold",
+    )
+    router.add_api_route(f"{one}/follow-schedule", follow_schedule, methods=["POST"],
+                         tags=tags, summary="Return HVAC to its schedule")  # fmt: skip
+
+
+def _battery_routes(kind: AssetKind) -> None:
+    async def operation_mode(
+        request: Request, caller: CallerDep, payload: OperationModePayload
+    ) -> Response:
+        target = {"operationMode": payload.operationMode}
+        return await _control(request, caller, kind, "operation_mode", target)
+
+    router.add_api_route(
+        f"/{kind.plural}/{{{kind.id_param}}}/operation-mode",
+        operation_mode,
+        methods=["POST"],
+        tags=[kind.tag],
+        summary="Set battery operation mode",
+    )
+
+
 ROUTES: dict[str, list[Callable[[AssetKind], None]]] = {
     "vehicle": [_action_routes, _charging_routes],
     "charger": [_action_routes, _charging_routes],
-    "hvac": [_action_routes],
-    "battery": [_action_routes],
+    "hvac": [_action_routes, _hvac_routes],
+    "battery": [_action_routes, _battery_routes],
 }
 for _name, _adders in ROUTES.items():
     for _add in _adders:

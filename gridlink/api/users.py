@@ -13,11 +13,17 @@ from gridlink.api.responses import cached_json, json_response, no_content
 from gridlink.auth.dependencies import CallerDep, api_version
 from gridlink.context import context_of
 from gridlink.db.changes import user_key
-from gridlink.db.tables import Client, VendorConnection
+from gridlink.db.tables import Asset, Client, VendorConnection
 from gridlink.domain import link_sessions, users
 from gridlink.domain.errors import BadRequest, NotFound
 from gridlink.domain.vendors import ALL_VENDORS
-from gridlink.wire.users import LinkUserPayload, VendorTypeName, user_json, users_list_entry
+from gridlink.wire.users import (
+    LinkUserPayload,
+    RelinkPayload,
+    VendorTypeName,
+    user_json,
+    users_list_entry,
+)
 
 router = APIRouter(tags=["User Management"])
 # Control characters are refused here: PostgreSQL cannot even compare text holding NUL.
@@ -137,6 +143,44 @@ async def link_user(
                 redirect_uri=payload.redirectUri,
                 vendor_type=payload.vendorType,
                 vendor=payload.vendor,
+                color_scheme=payload.colorScheme,
+            ),
+        )
+    return json_response(
+        {"linkUrl": f"{context.settings.public_url}/link/{token}", "linkToken": token}, version
+    )
+
+
+@router.post("/assets/{assetId}/relink", summary="Relink Asset")
+async def relink_asset(
+    request: Request,
+    caller: CallerDep,
+    assetId: str,
+    payload: RelinkPayload,  # noqa: N803
+) -> Response:
+    """A Link session that restores an asset whose credentials stopped working."""
+    version = api_version(request, caller, minimum="2024-01-01", purpose="Creating a Link session")
+    context = context_of(request)
+    async with context.db.session() as session:
+        asset = await session.scalar(
+            select(Asset).where(Asset.client_id == caller.client_id, Asset.id == assetId)
+        )
+        if asset is None:
+            raise BadRequest(f"No asset with id {assetId}.")
+        if asset.connection.is_valid:
+            raise BadRequest("This asset is linked and its credentials work; no relink needed.")
+        client = await session.get(Client, caller.client_id)
+        assert client is not None
+        _, token = await link_sessions.create_link_session(
+            session,
+            client,
+            asset.user,
+            link_sessions.LinkRequest(
+                scopes=list(asset.connection.scopes),
+                language=payload.language,
+                redirect_uri=payload.redirectUri,
+                vendor_type=asset.asset_type,
+                vendor=asset.vendor,
                 color_scheme=payload.colorScheme,
             ),
         )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -22,6 +22,41 @@ class MaxCurrentPayload(BaseModel):
     maxCurrent: float = Field(gt=0, le=1000)
 
 
+class CoolHold(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    mode: Literal["COOL"]
+    coolSetpoint: float
+
+
+class HeatHold(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    mode: Literal["HEAT"]
+    heatSetpoint: float
+
+
+class AutoHold(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    mode: Literal["AUTO"]
+    heatSetpoint: float
+    coolSetpoint: float
+
+
+class OffHold(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    mode: Literal["OFF"]
+
+
+PermanentHoldPayload = Annotated[
+    CoolHold | HeatHold | AutoHold | OffHold, Field(discriminator="mode")
+]
+
+
+class OperationModePayload(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    operationMode: Literal["IMPORT_FOCUS", "EXPORT_FOCUS", "TIME_OF_USE", "SELF_RELIANCE", "IDLE"]
+
+
 def action_json(action: Action) -> dict[str, Any]:
     body: dict[str, Any] = {
         "id": action.id,
@@ -36,8 +71,10 @@ def action_json(action: Action) -> dict[str, Any]:
     }
     if action.kind == "charging":
         body["kind"] = action.target["action"]
-    elif action.kind == "max_current":
-        body["targetState"] = {"maxCurrent": action.target["maxCurrent"]}
-    else:
+    elif action.kind == "permanent_hold":
+        body["target"] = {**action.target, "holdType": "PERMANENT"}
+    elif action.kind == "follow_schedule":
+        body["target"] = {"holdType": "SCHEDULED"}
+    else:  # max_current, operation_mode: the target is the state asked for
         body["targetState"] = action.target
     return body

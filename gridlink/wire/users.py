@@ -37,12 +37,30 @@ class LinkUserPayload(BaseModel):
     @field_validator("redirectUri")
     @classmethod
     def _redirect_uri(cls, value: str) -> str:
-        parts = urlsplit(value)
-        if not parts.scheme or not (parts.netloc or parts.path):
-            raise ValueError("must be an absolute URI, such as https://myapp.com/callback")
-        if parts.scheme.lower() in _UNSAFE_SCHEMES or value == "about:blank":
-            raise ValueError(f"the {parts.scheme}: scheme cannot be a redirect target")
-        return value
+        return redirect_uri(value)
+
+
+class RelinkPayload(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    language: Language
+    redirectUri: str = Field(max_length=500)
+    colorScheme: Literal["system", "light", "dark"] = "system"
+
+    @field_validator("redirectUri")
+    @classmethod
+    def _redirect_uri(cls, value: str) -> str:
+        return redirect_uri(value)
+
+
+def redirect_uri(value: str) -> str:
+    """Where Link UI may send a person back to: an absolute URI, never a script."""
+    parts = urlsplit(value)
+    if not parts.scheme or not (parts.netloc or parts.path):
+        raise ValueError("must be an absolute URI, such as https://myapp.com/callback")
+    if parts.scheme.lower() in _UNSAFE_SCHEMES or value == "about:blank":
+        raise ValueError(f"the {parts.scheme}: scheme cannot be a redirect target")
+    return value
 
 
 def user_json(user_id: str, linked: list[tuple[str, str, bool]]) -> dict[str, Any]:

@@ -21,9 +21,13 @@ def parse(stamp: str) -> datetime:
 
 
 def linked_vehicle(
-    server: Server, client: Credentials, api: httpx.Client, scopes: list[str] = SCOPES
+    server: Server,
+    client: Credentials,
+    api: httpx.Client,
+    scopes: list[str] = SCOPES,
+    asset: dict[str, Any] | None = None,
 ) -> str:
-    asset = server.virtual_asset(client.client_id, "vehicle", "TESLA")  # 75 kWh, 11 kW AC
+    asset = asset or server.virtual_asset(client.client_id, "vehicle", "TESLA")  # 75 kWh, 11 kW
     url = api.post(
         "/users/driver/link",
         json={"vendorType": "vehicle", "scopes": scopes, "language": "en-US",
@@ -181,3 +185,34 @@ def test_sandbox_controls_are_checked(server: Server, client: Credentials) -> No
         after = advance(api, 3600)
         assert (after - before).total_seconds() >= 3600
         assert advance(api, 0) >= after
+
+
+def test_invalid_credentials_then_relink(server: Server, client: Credentials) -> None:
+    asset = server.virtual_asset(client.client_id, "vehicle", "TESLA")
+    with server.api(client) as api:
+        vehicle_id = linked_vehicle(server, client, api, asset=asset)
+        advance(api, 5)
+        body = {"language": "en-US", "redirectUri": "https://localhost:3000"}
+        needless = api.post(f"/assets/{vehicle_id}/relink", json=body)
+        assert needless.status_code == 400
+        assert api.post("/assets/nope/relink", json=body).status_code == 400
+
+        api.patch(f"/sandbox/assets/{vehicle_id}", json={"credentialsValid": False})
+        assert api.get("/users/driver").json()["linkedVendors"] == [
+            {"vendor": "TESLA", "vendorType": "vehicle", "isValid": False}
+        ]
+        relink = api.post(f"/assets/{vehicle_id}/relink", json=body)
+        assert relink.status_code == 200
+        assert_response("POST", "/assets/{assetId}/relink", 200, relink.json())
+        browser = LinkBrowser(relink.json()["linkUrl"])
+        browser.submit(action="continue")
+        assert browser.step == "review"  # the brand is known: no brand step
+        browser.submit(action="continue")
+        browser.submit(action="continue", username=asset["username"], password=asset["password"])
+        browser.submit(action="continue", code="123456")
+        assert browser.step == "success"
+        assert api.get("/users/driver").json()["linkedVendors"] == [
+            {"vendor": "TESLA", "vendorType": "vehicle", "isValid": True}
+        ]
+        # The same vehicle, not a second one.
+        assert [v["id"] for v in api.get("/vehicles").json()["data"]] == [vehicle_id]

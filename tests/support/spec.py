@@ -47,6 +47,10 @@ def _closed_all_of(node: Any) -> Any:
     if not isinstance(node, dict):
         return node
     result = {key: _closed_all_of(value) for key, value in node.items()}
+    kinds = result.get("type")
+    if isinstance(kinds, list) and "null" in kinds and None not in result.get("enum", [None]):
+        # A nullable type with an enum that forgets null: the type says nullable.
+        result["enum"] = [*result["enum"], None]
     parts = result.get("allOf")
     if isinstance(parts, list) and any(_nullable_marker(part) for part in parts):
         # `allOf: [X, {type: [..., "null"]}]` means "X or null" (the generator's

@@ -211,7 +211,8 @@ async def _report(
         return  # the vendor hears nothing from it
     report = sim.report(va.sim_state, va.properties, site, at)
     for asset in assets:
-        await apply_report(session, asset, report, at)
+        if asset.connection.is_valid:  # with broken credentials, nothing gets through
+            await apply_report(session, asset, report, at)
 
 
 def _schedule(va: VirtualAsset, sim: Simulator, site: Site, at: datetime) -> None:
