@@ -14,11 +14,10 @@ from gridlink.api.responses import cached_json, json_response, no_content
 from gridlink.api.users import UserId
 from gridlink.auth.dependencies import CallerDep, api_version
 from gridlink.context import context_of
-from gridlink.db.tables import Asset
 from gridlink.domain import assets, users
 from gridlink.domain.asset_kinds import KINDS, AssetKind
 from gridlink.domain.errors import BadRequest
-from gridlink.wire.asset_documents import render
+from gridlink.wire.asset_documents import asset_json
 
 router = APIRouter()
 
@@ -27,15 +26,6 @@ class LocationUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     locationId: str | None
-
-
-def asset_json(asset: Asset) -> dict[str, Any]:
-    kind = KINDS[asset.asset_type]
-    scopes = [s for s in asset.connection.scopes if s.startswith(f"{kind.name}:")]
-    return render(
-        kind, asset.id, asset.user.user_id, asset.vendor, asset.document, scopes,
-        asset.location_id,
-    )  # fmt: skip
 
 
 def _asset_id(request: Request, kind: AssetKind) -> str:

@@ -2,25 +2,33 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.templating import Jinja2Templates
+from markupsafe import Markup
 from sqlalchemy import select
 from starlette.exceptions import HTTPException
 from starlette.responses import RedirectResponse, Response
 
-from gridlink.connectors.sandbox import accounts
+from gridlink.connectors.sandbox import accounts, clock, engine
+from gridlink.connectors.sandbox.clock import aware
 from gridlink.context import Context, context_of
 from gridlink.crypto import cookie_key
 from gridlink.dashboard import sessions
-from gridlink.db.tables import User, VendorConnection
+from gridlink.dashboard.charts import line_chart
+from gridlink.db.tables import Asset, AssetSample, User, VendorConnection
 from gridlink.domain import admin, clients, versions
+from gridlink.domain.asset_kinds import KINDS
 from gridlink.domain.catalogue import models_for
-from gridlink.domain.errors import DomainError
+from gridlink.domain.errors import DomainError, NotFound
 from gridlink.domain.vendors import ASSET_TYPES, VENDORS, display_name
+from gridlink.wire.asset_documents import asset_json
 
 router = APIRouter(prefix="/dashboard", include_in_schema=False)
 templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
@@ -155,9 +163,17 @@ async def _client_page(
                 select(VendorConnection).where(VendorConnection.client_id == client_id)
             )
         )
+        owned_assets = list(
+            await session.scalars(
+                select(Asset).where(Asset.client_id == client_id).order_by(Asset.pk)
+            )
+        )
     linked: dict[int, list[VendorConnection]] = {}
     for connection in connections:
         linked.setdefault(connection.user_pk, []).append(connection)
+    owned: dict[int, list[Asset]] = {}
+    for asset in owned_assets:
+        owned.setdefault(asset.user_pk, []).append(asset)
     asset_type = extra.pop("asset_type", None)
     vendor = extra.pop("vendor", None)
     return _render(
@@ -165,7 +181,7 @@ async def _client_page(
         {
             "client": client,
             "assets": described,
-            "users": [(u, linked.get(u.pk, [])) for u in user_rows],
+            "users": [(u, linked.get(u.pk, []), owned.get(u.pk, [])) for u in user_rows],
             "versions": versions.SUPPORTED,
             "asset_types": ASSET_TYPES,
             "new_type": asset_type,
@@ -236,6 +252,82 @@ async def create_virtual_asset(request: Request, client_id: str) -> Response:
     return await _client_page(
         request, context, cookie, client_id, created_asset=accounts.describe(asset, context.vault)
     )
+
+
+@router.get("/clients/{client_id}/assets/{asset_id}")
+async def asset_page(request: Request, client_id: str, asset_id: str) -> Response:
+    context, cookie, _ = await _guarded(request, with_form=False)
+    async with context.db.session() as session:
+        client = await clients.get_client(session, client_id)
+        asset = await session.scalar(
+            select(Asset).where(Asset.client_id == client_id, Asset.id == asset_id)
+        )
+        if asset is None:
+            raise NotFound(f"No asset with id {asset_id}.")
+        now = await clock.now(session, client_id)
+        samples = list(
+            await session.scalars(
+                select(AssetSample)
+                .where(AssetSample.asset_pk == asset.pk,
+                       AssetSample.at >= now - timedelta(hours=24))
+                .order_by(AssetSample.at)
+            )
+        )  # fmt: skip
+        body = asset_json(asset)
+    kind = KINDS[asset.asset_type]
+    charts = [
+        Markup(line_chart([(aware(s.at), s.values.get(path)) for s in samples], label, unit))
+        for path, label, unit in kind.history
+    ]
+    return _render(
+        request, context, cookie, "asset.html",
+        {"client": client, "asset": body, "kind": kind, "charts": charts,
+         "state": json.dumps(body, indent=2, ensure_ascii=False), "now": now},
+    )  # fmt: skip
+
+
+@router.post("/clients/{client_id}/assets/{asset_id}/override")
+async def override_asset(request: Request, client_id: str, asset_id: str) -> Response:
+    context, _, form = await _guarded(request, with_form=True)
+    field, raw = form.get("field", ""), form.get("value", "")
+    parsers: dict[str, Callable[[str], Any]] = {
+        "isPluggedIn": _boolean, "isReachable": _boolean, "credentialsValid": _boolean,
+        "failNextCommand": _boolean, "batteryLevel": float, "outdoorTemperature": float,
+    }  # fmt: skip
+    if field not in parsers:
+        raise DomainError(f"Unknown override {field!r}.")
+    try:
+        value = parsers[field](raw)
+    except ValueError:
+        raise DomainError(f"{raw!r} is not a valid value for {field}.") from None
+    await context.engine.run_until(client_id)
+    async with context.db.session() as session:
+        await clients.get_client(session, client_id)
+        await engine.apply_overrides(session, client_id, asset_id, {field: value})
+    return RedirectResponse(f"/dashboard/clients/{client_id}/assets/{asset_id}", status_code=303)
+
+
+@router.post("/clients/{client_id}/clock/advance")
+async def advance_clock(request: Request, client_id: str) -> Response:
+    context, _, form = await _guarded(request, with_form=True)
+    try:
+        seconds = float(form.get("hours", "0")) * 3600
+    except ValueError:
+        raise DomainError("Hours must be a number.") from None
+    async with context.db.session() as session:
+        await clients.get_client(session, client_id)
+        moment = await clock.advance(session, client_id, seconds)
+    await context.engine.run_until(client_id, moment)
+    back = form.get("back") or f"/dashboard/clients/{client_id}"
+    if not back.startswith("/dashboard/"):
+        back = f"/dashboard/clients/{client_id}"
+    return RedirectResponse(back, status_code=303)
+
+
+def _boolean(raw: str) -> bool:
+    if raw not in ("true", "false"):
+        raise ValueError(raw)
+    return raw == "true"
 
 
 async def error_page(request: Request, error: Exception) -> Response:

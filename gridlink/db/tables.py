@@ -12,6 +12,7 @@ from sqlalchemy import (
     DateTime,
     Float,
     ForeignKey,
+    Index,
     Integer,
     LargeBinary,
     String,
@@ -156,6 +157,8 @@ class Asset(Base):
     document: Mapped[dict[str, Any]] = mapped_column()
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # When the last history sample was taken (samples are spaced, not per report).
+    sampled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     user: Mapped[User] = relationship(lazy="joined")
     connection: Mapped[VendorConnection] = relationship(lazy="joined")
 
@@ -191,3 +194,14 @@ class Action(Base):
     # Sandbox time at which the simulated vendor answers.
     due_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     asset: Mapped[Asset] = relationship(lazy="joined")
+
+
+class AssetSample(Base):
+    """A point of an asset's recent history, for charts: a few numbers at a time."""
+
+    __tablename__ = "asset_samples"
+    pk: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    asset_pk: Mapped[int] = mapped_column(ForeignKey("assets.pk", ondelete="CASCADE"))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    values: Mapped[dict[str, Any]] = mapped_column()
+    __table_args__ = (Index("ix_asset_samples_asset_at", "asset_pk", "at"),)

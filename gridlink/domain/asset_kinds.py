@@ -21,6 +21,8 @@ class AssetKind:
     settable_location: bool = False
     # The type reports coordinates, shown only with <type>:read:location.
     reports_coordinates: bool = False
+    # Document paths kept as history, for charts: (path, label, unit).
+    history: tuple[tuple[str, str, str], ...] = ()
 
     @property
     def read_scope(self) -> str:
@@ -34,12 +36,21 @@ class AssetKind:
 KINDS: Final[dict[str, AssetKind]] = {
     kind.name: kind
     for kind in (
-        AssetKind("vehicle", "vehicles", "vehicleId", "Vehicles", reports_coordinates=True),
-        AssetKind("charger", "chargers", "chargerId", "Chargers", settable_location=True),
-        AssetKind("hvac", "hvacs", "hvacId", "HVAC", settable_location=True),
+        AssetKind("vehicle", "vehicles", "vehicleId", "Vehicles", reports_coordinates=True,
+                  history=(("chargeState.batteryLevel", "Battery level", "%"),
+                           ("chargeState.chargeRate", "Charge rate", "kW"))),
+        AssetKind("charger", "chargers", "chargerId", "Chargers", settable_location=True,
+                  history=(("chargeState.chargeRate", "Charge rate", "kW"),)),
+        AssetKind("hvac", "hvacs", "hvacId", "HVAC", settable_location=True,
+                  history=(("temperatureState.currentTemperature", "Room temperature", "°C"),
+                           ("thermostatState.heatSetpoint", "Heat setpoint", "°C"))),
         AssetKind("inverter", "inverters", "inverterId", "Solar inverters",
-                  reports_coordinates=True),
-        AssetKind("battery", "batteries", "batteryId", "Batteries", reports_coordinates=True),
-        AssetKind("meter", "meters", "meterId", "Meters", reports_coordinates=True),
+                  reports_coordinates=True,
+                  history=(("productionState.productionRate", "Production", "kW"),)),
+        AssetKind("battery", "batteries", "batteryId", "Batteries", reports_coordinates=True,
+                  history=(("chargeState.batteryLevel", "Battery level", "%"),
+                           ("chargeState.chargeRate", "Charge rate", "kW"))),
+        AssetKind("meter", "meters", "meterId", "Meters", reports_coordinates=True,
+                  history=(("energyState.power", "Grid power", "kW"),)),
     )
 }  # fmt: skip

@@ -4,15 +4,19 @@ new document. Only real changes count as changes."""
 from __future__ import annotations
 
 import copy
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gridlink.db.changes import mark_changed
-from gridlink.db.tables import Asset
+from gridlink.db.tables import Asset, AssetSample
+from gridlink.domain.asset_kinds import KINDS
 from gridlink.domain.assets import asset_key
 from gridlink.wire.timestamps import iso
+
+# History keeps a point this often, and whenever a charted value changes.
+SAMPLE_SPACING = timedelta(minutes=15)
 
 
 def _is_bookkeeping(path: str) -> bool:
@@ -35,12 +39,36 @@ def merge(document: dict[str, Any], report: dict[str, Any]) -> tuple[dict[str, A
     return merged, [p for p in changed if not _is_bookkeeping(p)]
 
 
+def value_at(document: dict[str, Any], path: str) -> Any:
+    node: Any = document
+    for part in path.split("."):
+        node = node.get(part) if isinstance(node, dict) else None
+    return node
+
+
 async def apply_report(
     session: AsyncSession, asset: Asset, report: dict[str, Any], at: datetime
 ) -> list[str]:
-    """Writes the report into the asset; returns the changed fields."""
-    document, changed = merge(asset.document, {**report, "lastSeen": iso(at)})
+    """Writes the report into the asset, and a history sample when one is due;
+    returns the changed fields."""
+    before = asset.document
+    document, changed = merge(before, {**report, "lastSeen": iso(at)})
     asset.document = document
     asset.updated_at = at
+    history = KINDS[asset.asset_type].history
+    last = asset.sampled_at
+    due = last is None or at - aware(last) >= SAMPLE_SPACING
+    values = {path: value_at(document, path) for path, _, _ in history}
+    # A value that appears or vanishes (charging starts, stops) is worth a point now.
+    switched = any(
+        (values[path] is None) != (value_at(before, path) is None) for path, _, _ in history
+    )
+    if history and (due or switched):
+        session.add(AssetSample(asset_pk=asset.pk, at=at, values=values))
+        asset.sampled_at = at
     await mark_changed(session, asset_key(asset.client_id, asset.id))
     return changed
+
+
+def aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)

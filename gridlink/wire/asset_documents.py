@@ -12,7 +12,8 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from gridlink.domain.asset_kinds import AssetKind
+from gridlink.db.tables import Asset
+from gridlink.domain.asset_kinds import KINDS, AssetKind
 from gridlink.domain.vendors import display_name
 from gridlink.wire.timestamps import iso
 
@@ -204,3 +205,13 @@ def render(
         location.update(longitude=None, latitude=None)
     body.update(id=asset_id, userId=user_id, vendor=vendor, scopes=scopes)
     return body
+
+
+def asset_json(asset: Asset) -> Document:
+    """A stored asset as the API answers it."""
+    kind = KINDS[asset.asset_type]
+    scopes = [s for s in asset.connection.scopes if s.startswith(f"{kind.name}:")]
+    return render(
+        kind, asset.id, asset.user.user_id, asset.vendor, asset.document, scopes,
+        asset.location_id,
+    )  # fmt: skip

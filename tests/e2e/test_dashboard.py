@@ -112,3 +112,35 @@ def test_dashboard_needs_login_and_csrf(server: Server) -> None:
         missing = browser.get("/dashboard/clients/not-a-client")
         assert missing.status_code == 404
         assert "text/html" in missing.headers["content-type"]
+
+
+def test_asset_page_drives_the_sandbox_and_charts_it(server: Server, page: Page) -> None:
+    client = server.new_client()
+    asset = server.virtual_asset(client.client_id, "vehicle", "TESLA")
+    with server.api(client) as api:
+        url = api.post(
+            "/users/charted/link",
+            json={"vendorType": "vehicle", "scopes": ["vehicle:read:data"], "language": "en-US",
+                  "redirectUri": "https://localhost:3000"},
+        ).json()["linkUrl"]  # fmt: skip
+        link_in_browser(page.context.new_page(), url, "Tesla", asset["username"],
+                        asset["password"], "https://localhost:3000")  # fmt: skip
+        vehicle_id = api.get("/vehicles").json()["data"][0]["id"]
+        api.post("/sandbox/clock/advance", json={"seconds": 5})
+
+    log_in(page, server)
+    page.goto(f"{server.url}/dashboard/clients/{client.client_id}")
+    page.get_by_role("link", name="Tesla Model 3 Long Range (vehicle)").click()
+    expect(page.get_by_role("heading", name="Recent history")).to_be_visible()
+    page.get_by_role("button", name="Plug in").click()
+    page.get_by_label("New battery level (%)").fill("20")
+    page.get_by_role("button", name="Set battery level").click()
+    page.get_by_label("Advance the sandbox clock (hours)").fill("3")
+    page.get_by_role("button", name="Advance").click()
+    chart = page.get_by_role("img", name="Battery level (%)")
+    expect(chart).to_be_visible()
+    assert chart.locator("path.series").count() >= 1
+    with server.api(client) as api:
+        level = api.get(f"/vehicles/{vehicle_id}").json()["chargeState"]["batteryLevel"]
+    assert 60 < level <= 80  # three hours at 11 kW into a 75 kWh battery
+    assert f'"batteryLevel": {level}' in page.locator("pre.state").inner_text()

@@ -28,6 +28,11 @@ from gridlink.connectors.sandbox.simulators.base import (
     Site,
     State,
 )
+from gridlink.connectors.sandbox.simulators.battery import BatterySimulator
+from gridlink.connectors.sandbox.simulators.charger import ChargerSimulator
+from gridlink.connectors.sandbox.simulators.hvac import HvacSimulator
+from gridlink.connectors.sandbox.simulators.inverter import InverterSimulator
+from gridlink.connectors.sandbox.simulators.meter import MeterSimulator
 from gridlink.connectors.sandbox.simulators.vehicle import VehicleSimulator
 from gridlink.db.changes import mark_changed, user_key
 from gridlink.db.engine import Database
@@ -37,7 +42,14 @@ from gridlink.domain.errors import BadRequest, NotFound
 from gridlink.domain.reports import apply_report
 from gridlink.wire.timestamps import iso
 
-SIMULATORS: dict[str, Simulator] = {"vehicle": VehicleSimulator()}
+SIMULATORS: dict[str, Simulator] = {
+    "vehicle": VehicleSimulator(),
+    "charger": ChargerSimulator(),
+    "hvac": HvacSimulator(),
+    "inverter": InverterSimulator(),
+    "battery": BatterySimulator(),
+    "meter": MeterSimulator(),
+}
 # Device families whose behaviour depends on what the others at their place do.
 NEEDS_NEIGHBOURS = frozenset({"battery", "meter"})
 # How soon after linking a device reports its first full state.
@@ -67,18 +79,22 @@ class Places:
         self._client_id = client_id
         self._locations: dict[str, Location] = {}
         self._members: dict[str, list[VirtualAsset]] | None = None
-        self._place_of: dict[str, str] = {}
+        self._bases: dict[str, Site] = {}
 
     async def site(self, va: VirtualAsset, assets: list[Asset]) -> Site:
         location = await self._location(assets)
         place = self._place(va, assets, location)
-        self._place_of[va.id] = place
+        base = self._base(va, place, location)
         outdoor = (va.sim_state or {}).get("outdoorTemperature")
-        base = _default_site(va) if location is None else Site(
-            location.latitude, location.longitude, location.timezone_name
-        )  # fmt: skip
         return Site(base.latitude, base.longitude, base.timezone, outdoor,
                     self._neighbours_of(va, place))  # fmt: skip
+
+    def _base(self, va: VirtualAsset, place: str, location: Location | None) -> Site:
+        if place not in self._bases:
+            self._bases[place] = _default_site(va) if location is None else Site(
+                location.latitude, location.longitude, location.timezone_name
+            )  # fmt: skip
+        return self._bases[place]
 
     async def _location(self, assets: list[Asset]) -> Location | None:
         location_id = next((a.location_id for a in assets if a.location_id), None)
@@ -116,27 +132,43 @@ class Places:
                 continue
             seen.add(va.id)
             location = await self._location([asset])
-            self._members[self._place(va, [asset], location)].append(va)
+            place = self._place(va, [asset], location)
+            self._base(va, place, location)
+            self._members[place].append(va)
+
+    def _power(self, other: VirtualAsset, site: Site, at: datetime) -> float:
+        """A neighbour's power at `at`, moving it there first if it lags behind."""
+        sim = simulator_for(other.asset_type)
+        if sim is None or other.sim_state is None:
+            return 0.0
+        state = other.sim_state
+        # An inverter's power depends on the sun alone: no need to integrate it there.
+        lags = other.simulated_at is not None and clock.aware(other.simulated_at) < at
+        if lags and other.asset_type != "inverter":
+            assert other.simulated_at is not None
+            state = sim.advance(state, other.properties, site, clock.aware(other.simulated_at), at)
+        return sim.power_kw(state, other.properties, site, at)
 
     def _neighbours_of(self, va: VirtualAsset, place: str) -> Callable[[datetime], Neighbourhood]:
         def neighbours(at: datetime) -> Neighbourhood:
-            production = ev = battery = 0.0
+            base = self._bases.get(place, Site())
+            production = ev = 0.0
+            batteries: list[VirtualAsset] = []
             for other in (self._members or {}).get(place, []):
-                sim = simulator_for(other.asset_type)
-                if other.id == va.id or sim is None or other.sim_state is None:
+                if other.id == va.id:
                     continue
-                site = _default_site(other)
-                state = other.sim_state
-                if other.simulated_at is not None and clock.aware(other.simulated_at) < at:
-                    state = sim.advance(state, other.properties, site,
-                                        clock.aware(other.simulated_at), at)  # fmt: skip
-                power = sim.power_kw(state, other.properties, site, at)
                 if other.asset_type == "inverter":
-                    production += -power
+                    production += -self._power(other, base, at)
                 elif other.asset_type in ("vehicle", "charger"):
-                    ev += power
+                    ev += self._power(other, base, at)
                 elif other.asset_type == "battery":
-                    battery += power
+                    batteries.append(other)
+            battery = 0.0
+            if va.asset_type != "battery":  # batteries never ask each other: no loops
+                seen = Neighbourhood(production, ev, 0.0)
+                battery_site = Site(base.latitude, base.longitude, base.timezone,
+                                    neighbours=lambda _at: seen)  # fmt: skip
+                battery = sum(self._power(b, battery_site, at) for b in batteries)
             return Neighbourhood(production, ev, battery)
 
         return neighbours
@@ -317,6 +349,8 @@ async def run_client(session: AsyncSession, client_id: str, until: datetime) -> 
     for action in due_actions:
         by_device[action.asset.device_ref].append(action)
     places = Places(session, client_id)
+    # Devices that look at their neighbours go last, when the others have moved on.
+    devices.sort(key=lambda va: (va.asset_type == "meter", va.asset_type in NEEDS_NEIGHBOURS))
     for va in devices:
         await _run_device(session, places, va, linked[va.id], by_device[va.id], until)
     return len(devices)

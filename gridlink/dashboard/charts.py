@@ -1,0 +1,60 @@
+"""Line charts as inline SVG: readable without JavaScript, in any browser."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from html import escape
+
+WIDTH, HEIGHT = 640, 180
+LEFT, RIGHT, TOP, BOTTOM = 48, 12, 12, 28
+
+
+def line_chart(points: list[tuple[datetime, float | None]], label: str, unit: str) -> str:
+    """An SVG line chart of `points`; gaps where a value is missing."""
+    known = [(t, v) for t, v in points if v is not None]
+    title = f"{label} ({unit})"
+    if len(known) < 2:
+        return f'<p class="muted">{escape(title)}: not enough history yet.</p>'
+    # Every chart of an asset spans the same time, even where a value is missing.
+    start, end = points[0][0], points[-1][0]
+    span = max((end - start).total_seconds(), 1.0)
+    low = min(v for _, v in known)
+    high = max(v for _, v in known)
+    if unit != "°C":  # amounts read best from zero; temperatures do not
+        low, high = min(low, 0.0), max(high, 0.0)
+    if high - low < 1e-9:
+        low, high = low - 1, high + 1
+    plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
+
+    def x(moment: datetime) -> float:
+        return LEFT + (moment - start).total_seconds() / span * plot_w
+
+    def y(value: float) -> float:
+        return TOP + (high - value) / (high - low) * plot_h
+
+    paths: list[str] = []
+    current: list[str] = []
+    for moment, value in points:
+        if value is None:
+            if current:
+                paths.append(" ".join(current))
+                current = []
+            continue
+        command = "M" if not current else "L"
+        current.append(f"{command}{x(moment):.1f},{y(value):.1f}")
+    if current:
+        paths.append(" ".join(current))
+    lines = "".join(f'<path d="{p}" class="series"/>' for p in paths)
+    return (
+        f'<figure class="chart"><figcaption>{escape(title)}</figcaption>'
+        f'<svg viewBox="0 0 {WIDTH} {HEIGHT}" role="img" aria-label="{escape(title)}">'
+        f'<line x1="{LEFT}" y1="{TOP + plot_h}" x2="{WIDTH - RIGHT}" y2="{TOP + plot_h}" '
+        f'class="axis"/>'
+        f'<line x1="{LEFT}" y1="{TOP}" x2="{LEFT}" y2="{TOP + plot_h}" class="axis"/>'
+        f'<text x="{LEFT - 6}" y="{TOP + 4}" class="tick" text-anchor="end">{high:.1f}</text>'
+        f'<text x="{LEFT - 6}" y="{TOP + plot_h}" class="tick" text-anchor="end">{low:.1f}</text>'
+        f'<text x="{LEFT}" y="{HEIGHT - 8}" class="tick">{start:%d %b %H:%M}</text>'
+        f'<text x="{WIDTH - RIGHT}" y="{HEIGHT - 8}" class="tick" text-anchor="end">'
+        f"{end:%d %b %H:%M}</text>"
+        f"{lines}</svg></figure>"
+    )
