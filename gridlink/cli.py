@@ -189,6 +189,101 @@ def sandbox_asset_create(
     _emit(_run(settings, work), as_json)
 
 
+clock_app = typer.Typer(help="A sandbox client's clock (the server must be running).")
+sandbox_app.add_typer(clock_app, name="clock")
+ClientOption = Annotated[str, typer.Option("--client", help="The sandbox client's id.")]
+
+
+def _call_server(client_id: str, method: str, path: str, body: dict[str, Any] | None) -> Any:
+    """Calls the running server's sandbox API as the client, so its engine does the work."""
+    import httpx
+
+    from gridlink.auth.tokens import TokenSigner
+    from gridlink.crypto import signing_key
+
+    settings = _prepare()
+
+    async def version(db: Database) -> int:
+        async with db.session() as session:
+            return (await clients.get_client(session, client_id)).secret_version
+
+    token = TokenSigner(signing_key(settings.secret_key)).issue(client_id, _run(settings, version))
+    try:
+        response = httpx.request(
+            method,
+            f"{settings.public_url}{path}",
+            json=body,
+            headers={"Authorization": f"Bearer {token}"},
+            timeout=None,  # a long advance runs a long simulation
+        )
+    except httpx.ConnectError:
+        err.print(f"[red]error:[/red] no gridlink answers at {settings.public_url}; start it "
+                  "first (GRIDLINK_PUBLIC_URL says where it is).")  # fmt: skip
+        raise typer.Exit(1) from None
+    if response.status_code >= 400:
+        detail = response.json().get("detail", response.text) if response.content else ""
+        err.print(f"[red]error:[/red] {detail}")
+        raise typer.Exit(1)
+    return response.json()
+
+
+@clock_app.command("show")
+def clock_show(client: ClientOption, as_json: JsonFlag = False) -> None:
+    """Print the client's sandbox time."""
+    _emit(_call_server(client, "GET", "/sandbox/clock", None), as_json)
+
+
+@clock_app.command("advance")
+def clock_advance(
+    client: ClientOption,
+    seconds: Annotated[float, typer.Option(help="How far to move the clock.")] = 0,
+    hours: Annotated[float, typer.Option(help="The same, in hours.")] = 0,
+    as_json: JsonFlag = False,
+) -> None:
+    """Move the clock forward and run everything that happens in between."""
+    total = seconds + hours * 3600
+    with err.status(f"Simulating {total / 3600:.2f} hours of sandbox time…"):
+        result = _call_server(client, "POST", "/sandbox/clock/advance", {"seconds": total})
+    _emit(result, as_json)
+
+
+@clock_app.command("speed")
+def clock_speed(
+    client: ClientOption,
+    speed: Annotated[float, typer.Argument(help="Sandbox seconds per real second.")],
+    as_json: JsonFlag = False,
+) -> None:
+    """Make the clock run faster (or slower) than real time."""
+    _emit(_call_server(client, "PATCH", "/sandbox/clock", {"speed": speed}), as_json)
+
+
+@asset_app.command("set")
+def sandbox_asset_set(
+    client: ClientOption,
+    asset_id: Annotated[str, typer.Argument(help="The asset's id, as the API shows it.")],
+    plugged_in: Annotated[bool | None, typer.Option("--plugged-in/--unplugged")] = None,
+    battery_level: Annotated[float | None, typer.Option(help="Percent.")] = None,
+    outdoor_temperature: Annotated[float | None, typer.Option(help="°C.")] = None,
+    reachable: Annotated[bool | None, typer.Option("--reachable/--unreachable")] = None,
+    credentials_valid: Annotated[
+        bool | None, typer.Option("--credentials-valid/--credentials-invalid")
+    ] = None,
+    fail_next_command: Annotated[bool, typer.Option(help="Fail the next command.")] = False,
+    as_json: JsonFlag = False,
+) -> None:
+    """Change a sandbox asset at once, as a person with the device would."""
+    changes = {
+        "isPluggedIn": plugged_in,
+        "batteryLevel": battery_level,
+        "outdoorTemperature": outdoor_temperature,
+        "isReachable": reachable,
+        "credentialsValid": credentials_valid,
+        "failNextCommand": True if fail_next_command else None,
+    }
+    body = {k: v for k, v in changes.items() if v is not None}
+    _emit(_call_server(client, "PATCH", f"/sandbox/assets/{asset_id}", body), as_json)
+
+
 @admin_app.command("reset-password")
 def admin_reset_password() -> None:
     """Set a new random admin password and print it."""

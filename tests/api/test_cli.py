@@ -87,3 +87,42 @@ def test_names_with_control_characters_are_refused(server: Server) -> None:
     result = server.cli("client", "create", "--name", "bad\x01name", check=False)
     assert result.returncode == 1
     assert "control characters" in result.stderr
+
+
+def test_sandbox_clock_and_overrides_from_the_cli(server: Server) -> None:
+    client = server.new_client()
+    asset = server.virtual_asset(client.client_id, "vehicle", "TESLA")
+    with server.api(client) as api:
+        url = api.post(
+            "/users/cli-driver/link",
+            json={"scopes": ["vehicle:read:data"], "language": "en-US",
+                  "redirectUri": "https://localhost:3000"},
+        ).json()["linkUrl"]  # fmt: skip
+        LinkBrowser(url).link("TESLA", asset["username"], asset["password"])
+        vehicle_id = api.get("/vehicles").json()["data"][0]["id"]
+        before = json.loads(
+            server.cli("sandbox", "clock", "show", "--client", client.client_id, "--json").stdout
+        )["now"]
+        moved = json.loads(
+            server.cli(
+                "sandbox",
+                "clock",
+                "advance",
+                "--client",
+                client.client_id,
+                "--hours",
+                "1",
+                "--json",
+            ).stdout  # fmt: skip
+        )["now"]
+        assert moved > before
+        server.cli("sandbox", "asset", "set", "--client", client.client_id, vehicle_id,
+                   "--plugged-in", "--battery-level", "20")  # fmt: skip
+        state = api.get(f"/vehicles/{vehicle_id}").json()["chargeState"]
+        assert state["isPluggedIn"] is True and state["batteryLevel"] == 20.0
+        server.cli("sandbox", "clock", "advance", "--client", client.client_id,
+                   "--hours", "2")  # fmt: skip
+        assert api.get(f"/vehicles/{vehicle_id}").json()["chargeState"]["batteryLevel"] > 45
+    wrong = server.cli("sandbox", "asset", "set", "--client", client.client_id, "nope",
+                       "--unplugged", check=False)  # fmt: skip
+    assert wrong.returncode == 1 and "No asset" in wrong.stderr
