@@ -42,6 +42,9 @@ class AssetOverrides(BaseModel):
     isReachable: bool | None = None
     credentialsValid: bool | None = None
     failNextCommand: bool | None = None
+    # A capability to switch off (with an intervention) or back on, e.g. "startCharging".
+    disableCapability: str | None = None
+    enableCapability: str | None = None
 
 
 def _sandbox_only(caller: Caller) -> None:

@@ -54,6 +54,20 @@ class Executor(Protocol):
     async def submitted(self, session: AsyncSession, action: Action) -> None: ...
 
 
+def _capability(kind: str, target: dict[str, Any]) -> str:
+    """The capability a command needs, as named in the asset's `capabilities`."""
+    if kind == "charging":
+        return "startCharging" if target["action"] == "START" else "stopCharging"
+    if kind == "operation_mode":
+        words = str(target["operationMode"]).lower().split("_")
+        return words[0] + "".join(w.capitalize() for w in words[1:])
+    return {
+        "max_current": "setMaxCurrent",
+        "permanent_hold": "setPermanentHold",
+        "follow_schedule": "setFollowSchedule",
+    }[kind]
+
+
 def action_key(client_id: str, action_id: str) -> str:
     return f"action:{client_id}:{action_id}"
 
@@ -70,6 +84,13 @@ async def create(
     scope = CONTROL_SCOPES[kind].format(type=asset.asset_type)
     if scope not in asset.connection.scopes:
         raise BadRequest(f"The user did not grant the {scope} scope for this {asset.asset_type}.")
+    capability = _capability(kind, target)
+    capable = asset.document.get("capabilities", {}).get(capability, {}).get("isCapable")
+    if capable is False:
+        raise BadRequest(
+            f"This {asset.asset_type} cannot {capability} now; see its capabilities' "
+            "interventions for what the user must do."
+        )
     previous = await _active(session, asset)
     if (
         previous is not None

@@ -216,3 +216,27 @@ def test_invalid_credentials_then_relink(server: Server, client: Credentials) ->
         ]
         # The same vehicle, not a second one.
         assert [v["id"] for v in api.get("/vehicles").json()["data"]] == [vehicle_id]
+
+
+def test_a_capability_switched_off_with_an_intervention(
+    server: Server, client: Credentials
+) -> None:
+    with server.api(client) as api:
+        vehicle_id = linked_vehicle(server, client, api)
+        advance(api, 5)
+        api.patch(f"/sandbox/assets/{vehicle_id}", json={"isPluggedIn": True})
+        api.patch(f"/sandbox/assets/{vehicle_id}", json={"disableCapability": "stopCharging"})
+        capability = vehicle(api, vehicle_id)["capabilities"]["stopCharging"]
+        assert capability["isCapable"] is False
+        [intervention_id] = capability["interventionIds"]
+        intervention = api.get(f"/interventions/{intervention_id}").json()
+        assert intervention["vendor"] == "TESLA" and intervention["vendorType"] == "vehicle"
+        refused = api.post(f"/vehicles/{vehicle_id}/charging", json={"action": "STOP"})
+        assert refused.status_code == 400
+        assert "stopCharging" in refused.json()["detail"]
+        api.patch(f"/sandbox/assets/{vehicle_id}", json={"enableCapability": "stopCharging"})
+        assert vehicle(api, vehicle_id)["capabilities"]["stopCharging"]["isCapable"] is True
+        stop = api.post(f"/vehicles/{vehicle_id}/charging", json={"action": "STOP"})
+        assert stop.status_code == 200
+        unknown = api.patch(f"/sandbox/assets/{vehicle_id}", json={"disableCapability": "fly"})
+        assert unknown.status_code == 400

@@ -37,7 +37,7 @@ from gridlink.connectors.sandbox.simulators.vehicle import VehicleSimulator
 from gridlink.db.changes import mark_changed, user_key
 from gridlink.db.engine import Database
 from gridlink.db.tables import Action, Asset, Location, VirtualAsset
-from gridlink.domain import actions
+from gridlink.domain import actions, interventions
 from gridlink.domain.errors import BadRequest, NotFound
 from gridlink.domain.reports import apply_report
 from gridlink.wire.timestamps import iso
@@ -242,6 +242,13 @@ async def _report(
     if not va.sim_state.get("isReachable", True):
         return  # the vendor hears nothing from it
     report = sim.report(va.sim_state, va.properties, site, at)
+    for capability in va.sim_state.get("disabledCapabilities", []):
+        # Switched off in the sandbox: the user must act at the vendor first.
+        found = interventions.find(va.vendor, va.asset_type, "enable-remote-access")
+        report[f"capabilities.{capability}"] = {
+            "isCapable": False,
+            "interventionIds": [found.id] if found else [],
+        }
     for asset in assets:
         if asset.connection.is_valid:  # with broken credentials, nothing gets through
             await apply_report(session, asset, report, at)
@@ -382,6 +389,12 @@ async def apply_overrides(
             await mark_changed(session, user_key(client_id, asset.user.user_id))
         elif field == "failNextCommand":
             state = {**state, "failNextCommand": bool(value)}
+        elif field in ("disableCapability", "enableCapability"):
+            if value not in asset.document.get("capabilities", {}):
+                raise BadRequest(f"A {asset.asset_type} has no capability {value!r}.")
+            disabled = set(state.get("disabledCapabilities", []))
+            disabled = disabled | {value} if field == "disableCapability" else disabled - {value}
+            state = {**state, "disabledCapabilities": sorted(disabled)}
         else:
             try:
                 state = sim.override(state, field, value)
