@@ -81,11 +81,22 @@ def _language(language: str | None) -> str:
 
 @router.get("/interventions", tags=["Interventions"], summary="List interventions")
 async def list_interventions(
-    request: Request, caller: CallerDep, language: Annotated[str | None, Query()] = None
+    request: Request,
+    caller: CallerDep,
+    language: Annotated[str | None, Query()] = None,
+    vendorType: Annotated[str | None, Query()] = None,  # noqa: N803
+    vendor: Annotated[str | None, Query()] = None,
 ) -> Response:
     version = api_version(request, caller)
     chosen = _language(language)
-    body = [interventions.localized(i, chosen) for i in interventions.CATALOGUE.values()]
+    if vendorType is not None and vendorType not in ASSET_TYPES:
+        raise BadRequest(f"vendorType must be one of {', '.join(ASSET_TYPES)}.")
+    body = [
+        interventions.localized(i, chosen)
+        for i in interventions.CATALOGUE.values()
+        if (vendorType is None or i.vendor_type == vendorType)
+        and (vendor is None or i.vendor == vendor)
+    ]
     return json_response(body, version)
 
 
