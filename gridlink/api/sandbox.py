@@ -36,6 +36,7 @@ class AssetOverrides(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     isPluggedIn: bool | None = None
+    isDriving: bool | None = None
     batteryLevel: float | None = Field(default=None, ge=0, le=100)
     chargeLimit: float | None = Field(default=None, ge=1, le=100)
     outdoorTemperature: float | None = Field(default=None, ge=-60, le=60)

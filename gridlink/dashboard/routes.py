@@ -291,8 +291,9 @@ async def override_asset(request: Request, client_id: str, asset_id: str) -> Res
     context, _, form = await _guarded(request, with_form=True)
     field, raw = form.get("field", ""), form.get("value", "")
     parsers: dict[str, Callable[[str], Any]] = {
-        "isPluggedIn": _boolean, "isReachable": _boolean, "credentialsValid": _boolean,
-        "failNextCommand": _boolean, "batteryLevel": float, "outdoorTemperature": float,
+        "isPluggedIn": _boolean, "isDriving": _boolean, "isReachable": _boolean,
+        "credentialsValid": _boolean, "failNextCommand": _boolean, "batteryLevel": float,
+        "outdoorTemperature": float,
     }  # fmt: skip
     if field not in parsers:
         raise DomainError(f"Unknown override {field!r}.")

@@ -240,3 +240,28 @@ def test_a_capability_switched_off_with_an_intervention(
         assert stop.status_code == 200
         unknown = api.patch(f"/sandbox/assets/{vehicle_id}", json={"disableCapability": "fly"})
         assert unknown.status_code == 400
+
+
+def test_driving_moves_the_odometer_and_drains_the_battery(
+    server: Server, client: Credentials
+) -> None:
+    with server.api(client) as api:
+        vehicle_id = linked_vehicle(server, client, api)
+        advance(api, 5)
+        parked = vehicle(api, vehicle_id)
+        plugged = api.patch(f"/sandbox/assets/{vehicle_id}", json={"isPluggedIn": True})
+        assert plugged.status_code == 200
+        refused = api.patch(f"/sandbox/assets/{vehicle_id}", json={"isDriving": True})
+        assert refused.status_code == 400 and "Unplug" in refused.json()["detail"]
+        api.patch(f"/sandbox/assets/{vehicle_id}", json={"isPluggedIn": False})
+        level = vehicle(api, vehicle_id)["chargeState"]["batteryLevel"]
+        api.patch(f"/sandbox/assets/{vehicle_id}", json={"isDriving": True})
+        advance(api, 3600)
+        moved = vehicle(api, vehicle_id)
+        distance = moved["odometer"]["distance"] - parked["odometer"]["distance"]
+        assert distance == pytest.approx(45, abs=2)  # an hour at 45 km/h
+        # 45 km at 17 kWh/100 km is 7.65 kWh, about 10 % of 75 kWh.
+        assert moved["chargeState"]["batteryLevel"] == pytest.approx(level - 10.2, abs=0.5)
+        api.patch(f"/sandbox/assets/{vehicle_id}", json={"isDriving": False})
+        advance(api, 3600)
+        assert vehicle(api, vehicle_id)["odometer"]["distance"] == moved["odometer"]["distance"]

@@ -400,6 +400,8 @@ async def apply_overrides(
                 state = sim.override(state, field, value)
             except KeyError:
                 raise BadRequest(f"{field} does not apply to a {asset.asset_type}.") from None
+            except ValueError as error:
+                raise BadRequest(str(error)) from None
     va.sim_state, va.simulated_at = state, now
     linked = list(
         await session.scalars(

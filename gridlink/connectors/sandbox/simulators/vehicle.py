@@ -12,6 +12,8 @@ from gridlink.wire.timestamps import iso
 
 # A level this close to the limit counts as reached (floating point).
 _EPSILON = 1e-6
+# A sandbox car on the move: town and country mixed.
+DRIVING_KMH = 45.0
 
 
 def _spec(properties: dict[str, Any]) -> physics.VehicleSpec:
@@ -23,6 +25,10 @@ def _spec(properties: dict[str, Any]) -> physics.VehicleSpec:
 
 def _power_kw(state: State, properties: dict[str, Any]) -> float:
     return physics.ac_power_kw(state["maxCurrent"], state["phases"], _spec(properties))
+
+
+def _driving(state: State) -> bool:
+    return bool(state.get("isDriving")) and state["batteryLevel"] > _EPSILON
 
 
 def _charging(state: State) -> bool:
@@ -52,6 +58,14 @@ class VehicleSimulator:
         self, state: State, properties: dict[str, Any], site: Site, start: datetime, end: datetime
     ) -> State:
         seconds = (end - start).total_seconds()
+        if seconds > 0 and _driving(state):
+            spec = _spec(properties)
+            # Distance the battery allows, at most: the car stops when it is empty.
+            reach = state["batteryLevel"] / 100 * spec.battery_capacity_kwh / 17.0 * 100
+            km = min(DRIVING_KMH * seconds / 3600, reach)
+            level = physics.drive(state["batteryLevel"], km, spec)
+            return {**state, "batteryLevel": level, "odometer": state["odometer"] + km,
+                    "isDriving": level > _EPSILON}  # fmt: skip
         if seconds <= 0 or not _charging(state):
             return state
         result = physics.charge(
@@ -64,6 +78,10 @@ class VehicleSimulator:
     def seconds_until_change(
         self, state: State, properties: dict[str, Any], site: Site, at: datetime
     ) -> float | None:
+        if _driving(state):
+            spec = _spec(properties)
+            reach = float(state["batteryLevel"]) / 100 * spec.battery_capacity_kwh / 17.0 * 100
+            return reach / DRIVING_KMH * 3600
         if not _charging(state):
             return None
         seconds = physics.seconds_to_reach(
@@ -73,7 +91,7 @@ class VehicleSimulator:
         return None if math.isinf(seconds) else seconds
 
     def is_active(self, state: State) -> bool:
-        return _charging(state)
+        return _charging(state) or _driving(state)
 
     def power_kw(self, state: State, properties: dict[str, Any], site: Site, at: datetime) -> float:
         if not _charging(state):
@@ -154,8 +172,14 @@ class VehicleSimulator:
     def override(self, state: State, field: str, value: Any) -> State:
         """A sandbox override: the device changes at once, as if by hand."""
         if field == "isPluggedIn":
-            # Plugging in starts charging, as cars do; unplugging forgets a stop.
-            return {**state, "isPluggedIn": bool(value), "chargingRequested": True}
+            # Plugging in starts charging (and parks the car), as cars do;
+            # unplugging forgets a stop.
+            parked = {"isDriving": False} if value else {}
+            return {**state, **parked, "isPluggedIn": bool(value), "chargingRequested": True}
+        if field == "isDriving":
+            if value and state["isPluggedIn"]:
+                raise ValueError("Unplug the vehicle before it drives off.")
+            return {**state, "isDriving": bool(value)}
         if field == "batteryLevel":
             return {**state, "batteryLevel": float(value)}
         if field == "chargeLimit":
