@@ -12,7 +12,7 @@ from starlette.responses import Response
 from gridlink.api.responses import json_response
 from gridlink.auth.caller import Caller
 from gridlink.auth.dependencies import CallerDep
-from gridlink.connectors.sandbox import clock, engine
+from gridlink.connectors.sandbox import clock
 from gridlink.context import context_of
 from gridlink.domain.errors import BadRequest
 from gridlink.wire.timestamps import iso
@@ -93,8 +93,5 @@ async def override_asset(
     changes: dict[str, Any] = payload.model_dump(exclude_none=True)
     if not changes:
         raise BadRequest("Name at least one field to override.")
-    context = context_of(request)
-    await context.engine.run_until(caller.client_id)
-    async with context.db.session() as session:
-        result = await engine.apply_overrides(session, caller.client_id, assetId, changes)
+    result = await context_of(request).engine.override(caller.client_id, assetId, changes)
     return json_response(result, caller.default_api_version)

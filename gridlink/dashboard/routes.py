@@ -16,7 +16,7 @@ from sqlalchemy import select
 from starlette.exceptions import HTTPException
 from starlette.responses import RedirectResponse, Response
 
-from gridlink.connectors.sandbox import accounts, clock, engine
+from gridlink.connectors.sandbox import accounts, clock
 from gridlink.connectors.sandbox.clock import aware
 from gridlink.context import Context, context_of
 from gridlink.crypto import cookie_key
@@ -301,10 +301,9 @@ async def override_asset(request: Request, client_id: str, asset_id: str) -> Res
         value = parsers[field](raw)
     except ValueError:
         raise DomainError(f"{raw!r} is not a valid value for {field}.") from None
-    await context.engine.run_until(client_id)
     async with context.db.session() as session:
         await clients.get_client(session, client_id)
-        await engine.apply_overrides(session, client_id, asset_id, {field: value})
+    await context.engine.override(client_id, asset_id, {field: value})
     return RedirectResponse(f"/dashboard/clients/{client_id}/assets/{asset_id}", status_code=303)
 
 

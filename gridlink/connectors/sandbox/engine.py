@@ -315,13 +315,8 @@ async def _run_device(
 
 async def run_client(session: AsyncSession, client_id: str, until: datetime) -> int:
     """Runs the client's due devices up to `until`; returns how many it moved."""
-    if session.get_bind().dialect.name == "postgresql":
-        # One engine per client at a time, across every process.
-        locked = await session.scalar(
-            text("SELECT pg_try_advisory_xact_lock(hashtext(:key))"), {"key": client_id}
-        )
-        if not locked:
-            return 0
+    if not await lock_client(session, client_id, wait=False):
+        return 0
     due_actions = list(
         await session.scalars(
             select(Action).where(
@@ -361,6 +356,18 @@ async def run_client(session: AsyncSession, client_id: str, until: datetime) -> 
     for va in devices:
         await _run_device(session, places, va, linked[va.id], by_device[va.id], until)
     return len(devices)
+
+
+async def lock_client(session: AsyncSession, client_id: str, wait: bool) -> bool:
+    """One writer of a client's simulation at a time, across every process
+    (PostgreSQL); within a process, Engine's locks do the same."""
+    if session.get_bind().dialect.name != "postgresql":
+        return True
+    function = "pg_advisory_xact_lock" if wait else "pg_try_advisory_xact_lock"
+    locked = await session.scalar(
+        text(f"SELECT {function}(hashtext(:key))::text"), {"key": client_id}
+    )
+    return wait or locked == "true"
 
 
 async def apply_overrides(
@@ -423,12 +430,25 @@ class Engine:
 
     async def run_until(self, client_id: str, until: datetime | None = None) -> datetime:
         async with self._locks[client_id]:
-            while True:
-                async with self._db.session() as session:
-                    moment = until or await clock.now(session, client_id)
-                    moved = await run_client(session, client_id, moment)
-                if moved < BATCH:
-                    return moment
+            return await self._run(client_id, until)
+
+    async def _run(self, client_id: str, until: datetime | None) -> datetime:
+        while True:
+            async with self._db.session() as session:
+                moment = until or await clock.now(session, client_id)
+                moved = await run_client(session, client_id, moment)
+            if moved < BATCH:
+                return moment
+
+    async def override(
+        self, client_id: str, asset_id: str, changes: dict[str, Any]
+    ) -> dict[str, Any]:
+        """Overrides applied once everything due has run, with no run in between."""
+        async with self._locks[client_id]:
+            await self._run(client_id, None)
+            async with self._db.session() as session:
+                await lock_client(session, client_id, wait=True)
+                return await apply_overrides(session, client_id, asset_id, changes)
 
     async def tick(self) -> None:
         """One pass over every client with something due (the background loop)."""
