@@ -36,6 +36,8 @@ class AssetOverrides(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     isPluggedIn: bool | None = None
+    # A charger: plug in one of its user's linked vehicles by asset id (null unplugs).
+    pluggedInVehicleId: str | None = None
     isDriving: bool | None = None
     batteryLevel: float | None = Field(default=None, ge=0, le=100)
     chargeLimit: float | None = Field(default=None, ge=1, le=100)
@@ -90,7 +92,7 @@ async def override_asset(
 ) -> Response:
     """Changes take effect and are reported at once."""
     _sandbox_only(caller)
-    changes: dict[str, Any] = payload.model_dump(exclude_none=True)
+    changes: dict[str, Any] = payload.model_dump(exclude_unset=True)
     if not changes:
         raise BadRequest("Name at least one field to override.")
     result = await context_of(request).engine.override(caller.client_id, assetId, changes)

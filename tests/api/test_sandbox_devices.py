@@ -12,7 +12,7 @@ from tests.support.link_flow import LinkBrowser
 from tests.support.server import Credentials, Server
 from tests.support.spec import assert_response
 
-PLURAL = {"hvac": "hvacs", "inverter": "inverters", "battery": "batteries",
+PLURAL = {"vehicle": "vehicles", "hvac": "hvacs", "inverter": "inverters", "battery": "batteries",
           "charger": "chargers", "meter": "meters"}  # fmt: skip
 ID_PARAM = {"hvacs": "hvacId", "inverters": "inverterId", "batteries": "batteryId",
             "chargers": "chargerId", "meters": "meterId"}  # fmt: skip
@@ -180,3 +180,54 @@ def test_charger_charges_a_plugged_in_car(server: Server, client: Credentials) -
         advance(api, 10)
         state = get(api, "charger", charger_id)["chargeState"]
         assert state["maxCurrent"] == 10
+
+
+def test_charger_charges_a_linked_vehicle_plugged_into_it(
+    server: Server, client: Credentials
+) -> None:
+    with server.api(client) as api:
+        vehicle_id = link(server, client, api, "pair", "vehicle", "TESLA",
+                          ["vehicle:read:data", "vehicle:control:charging"])  # fmt: skip
+        charger_id = link(server, client, api, "pair", "charger", "EASEE",
+                          ["charger:read:data", "charger:control:charging"])  # fmt: skip
+        advance(api, 5)
+        api.patch(f"/sandbox/assets/{vehicle_id}", json={"batteryLevel": 30})
+        plugged = api.patch(f"/sandbox/assets/{charger_id}",
+                            json={"pluggedInVehicleId": vehicle_id})  # fmt: skip
+        assert plugged.status_code == 200, plugged.text
+        car = api.get(f"/vehicles/{vehicle_id}").json()["chargeState"]
+        box = get(api, "charger", charger_id)["chargeState"]
+        assert car["isPluggedIn"] is True and car["pluggedInChargerId"] == charger_id
+        assert box["pluggedInVehicleId"] == vehicle_id
+        assert box["isCharging"] is True and car["isCharging"] is True
+        assert box["chargeRate"] == car["chargeRate"] == pytest.approx(11.04, abs=0.05)
+
+        # Turning the charger down slows the car: 6 A on 3 phases is 4.14 kW.
+        api.post(f"/chargers/{charger_id}/max-current", json={"maxCurrent": 6})
+        advance(api, 10)
+        car = api.get(f"/vehicles/{vehicle_id}").json()["chargeState"]
+        assert car["chargeRate"] == pytest.approx(4.14, abs=0.05)
+        level = car["batteryLevel"]
+        advance(api, 3600)
+        car = api.get(f"/vehicles/{vehicle_id}").json()["chargeState"]
+        assert car["batteryLevel"] == pytest.approx(level + 4.14 / 75 * 100, abs=0.3)
+
+        # Stopping at the charger stops the car.
+        stop = api.post(f"/chargers/{charger_id}/charging", json={"action": "STOP"})
+        assert stop.status_code == 200, stop.text
+        advance(api, 10)
+        assert api.get(f"/chargers/actions/{stop.json()['id']}").json()["state"] == "CONFIRMED"
+        car = api.get(f"/vehicles/{vehicle_id}").json()["chargeState"]
+        box = get(api, "charger", charger_id)["chargeState"]
+        assert car["powerDeliveryState"] == "PLUGGED_IN:STOPPED"
+        assert box["isCharging"] is False and box["powerDeliveryState"] == "PLUGGED_IN:STOPPED"
+
+        # Unplugging the car frees the charger.
+        api.patch(f"/sandbox/assets/{vehicle_id}", json={"isPluggedIn": False})
+        box = get(api, "charger", charger_id)["chargeState"]
+        assert box["powerDeliveryState"] == "UNPLUGGED"
+        assert box["pluggedInVehicleId"] is None
+        other = api.patch(f"/sandbox/assets/{charger_id}", json={"pluggedInVehicleId": "nope"})
+        assert other.status_code == 400
+        assert api.patch(f"/sandbox/assets/{vehicle_id}",
+                         json={"pluggedInVehicleId": None}).status_code == 400  # fmt: skip

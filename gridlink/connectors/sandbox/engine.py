@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import distinct, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from gridlink.connectors.sandbox import clock
+from gridlink.connectors.sandbox import clock, pairing
 from gridlink.connectors.sandbox.simulators.base import (
     ACTIVE_CADENCE,
     IDLE_CADENCE,
@@ -52,6 +52,7 @@ SIMULATORS: dict[str, Simulator] = {
 }
 # Device families whose behaviour depends on what the others at their place do.
 NEEDS_NEIGHBOURS = frozenset({"battery", "meter"})
+RUN_ORDER = {"charger": 0, "battery": 2, "meter": 3}
 # How soon after linking a device reports its first full state.
 FIRST_REPORT_SECONDS = 3.0
 # At most this many devices are moved in one transaction.
@@ -206,8 +207,13 @@ class SandboxConnector:
         if sim is None:
             raise BadRequest(f"A {asset.asset_type} cannot be controlled in the sandbox yet.")
         va = await self._device(session, asset)
+        now = await self.now(session, asset)
+        vehicle = await pairing.partner(session, va) if asset.asset_type == "charger" else None
+        if vehicle is not None and kind == "charging" and vehicle.sim_state is not None:
+            # Plugged into a linked vehicle: whether it can charge is the vehicle's to say.
+            sim, va = SIMULATORS["vehicle"], vehicle
         site = await Places(session, asset.client_id).site(va, [asset])
-        state = _advanced(va, sim, site, await self.now(session, asset))
+        state = _advanced(va, sim, site, max(now, clock.aware(va.simulated_at or now)))
         try:
             sim.check(state, kind, target)
         except CommandRejected as error:
@@ -242,6 +248,13 @@ async def _report(
     if not va.sim_state.get("isReachable", True):
         return  # the vendor hears nothing from it
     report = sim.report(va.sim_state, va.properties, site, at)
+    other = await pairing.partner(session, va)
+    if other is not None and va.asset_type == "charger":
+        report = pairing.mirror(
+            report, other, SIMULATORS["vehicle"], await pairing.asset_id_of(session, other), at
+        )
+    elif other is not None:
+        report["chargeState.pluggedInChargerId"] = await pairing.asset_id_of(session, other)
     for capability in va.sim_state.get("disabledCapabilities", []):
         # Switched off in the sandbox: the user must act at the vendor first.
         found = interventions.find(va.vendor, va.asset_type, "enable-remote-access")
@@ -263,7 +276,12 @@ def _schedule(va: VirtualAsset, sim: Simulator, site: Site, at: datetime) -> Non
 
 
 async def _execute(
-    session: AsyncSession, va: VirtualAsset, sim: Simulator, action: Action, at: datetime
+    session: AsyncSession,
+    places: Places,
+    va: VirtualAsset,
+    sim: Simulator,
+    action: Action,
+    at: datetime,
 ) -> None:
     assert va.sim_state is not None
     state = va.sim_state
@@ -274,12 +292,26 @@ async def _execute(
         va.sim_state = {**state, "failNextCommand": False}
         await actions.fail(session, action, at, "NO_RESPONSE", "The vendor did not confirm.")
         return
+    vehicle = await pairing.partner(session, va) if va.asset_type == "charger" else None
     try:
-        sim.check(state, action.kind, action.target)
+        if vehicle is not None and vehicle.sim_state is not None:
+            vehicle_sim = SIMULATORS["vehicle"]
+            pairing.catch_up(vehicle, vehicle_sim, at)
+            if action.kind == "charging":
+                vehicle_sim.check(vehicle.sim_state, action.kind, action.target)
+            else:
+                sim.check(state, action.kind, action.target)
+            vehicle.sim_state = pairing.carry_out(
+                state, vehicle.sim_state, vehicle_sim, action.kind, action.target
+            )
+            await _report_now(session, places, vehicle, at)
+        else:
+            sim.check(state, action.kind, action.target)
     except CommandRejected as error:
         await actions.fail(session, action, at, "FAILED_PRECONDITION", str(error))
         return
-    va.sim_state = sim.execute(state, action.kind, action.target)
+    if action.kind != "charging" or vehicle is None:
+        va.sim_state = sim.execute(state, action.kind, action.target)
     await actions.confirm(session, action, at)
 
 
@@ -308,7 +340,7 @@ async def _run_device(
         va.sim_state = _advanced(va, sim, site, at)
         va.simulated_at = at
         if action_at is not None and at == action_at:
-            await _execute(session, va, sim, pending.pop(0), at)
+            await _execute(session, places, va, sim, pending.pop(0), at)
         await _report(session, va, sim, site, assets, at)
         _schedule(va, sim, site, at)
 
@@ -351,8 +383,9 @@ async def run_client(session: AsyncSession, client_id: str, until: datetime) -> 
     for action in due_actions:
         by_device[action.asset.device_ref].append(action)
     places = Places(session, client_id)
-    # Devices that look at their neighbours go last, when the others have moved on.
-    devices.sort(key=lambda va: (va.asset_type == "meter", va.asset_type in NEEDS_NEIGHBOURS))
+    # Chargers first: their commands may move a plugged-in vehicle, which must not
+    # be past that instant yet. Devices that look at their neighbours go last.
+    devices.sort(key=lambda va: RUN_ORDER.get(va.asset_type, 1))
     for va in devices:
         await _run_device(session, places, va, linked[va.id], by_device[va.id], until)
     return len(devices)
@@ -390,8 +423,17 @@ async def apply_overrides(
         await places.load()
     site = await places.site(va, [asset])
     state = _advanced(va, sim, site, now)
+    partner_before = await pairing.partner(session, va)
     for field, value in changes.items():
-        if field == "credentialsValid":
+        if field == "pluggedInVehicleId":
+            if asset.asset_type != "charger":
+                raise BadRequest("pluggedInVehicleId applies to chargers.")
+            va.sim_state, va.simulated_at = state, now
+            await pairing.plug(session, va, value, asset.user_pk, SIMULATORS["vehicle"], now)
+            state = va.sim_state
+        elif value is None:
+            raise BadRequest(f"{field} needs a value.")
+        elif field == "credentialsValid":
             asset.connection.is_valid = bool(value)
             await mark_changed(session, user_key(client_id, asset.user.user_id))
         elif field == "failNextCommand":
@@ -410,15 +452,33 @@ async def apply_overrides(
             except ValueError as error:
                 raise BadRequest(str(error)) from None
     va.sim_state, va.simulated_at = state, now
+    partner_after = await pairing.partner(session, va)
+    if partner_before is not None and partner_before is not partner_after:
+        # Unplugged on this side: the other side lets go too.
+        pairing.catch_up(partner_before, simulator_for(partner_before.asset_type) or sim, now)
+        assert partner_before.sim_state is not None
+        released = {"vehicleRef": None} if partner_before.asset_type == "charger" else {
+            "chargerRef": None, "chargerKw": None}  # fmt: skip
+        partner_before.sim_state = {**partner_before.sim_state, **released, "isPluggedIn": False}
+    for device in dict.fromkeys(d for d in (va, partner_before, partner_after) if d is not None):
+        await _report_now(session, places, device, now)
+    return {"id": asset.id, "applied": changes, "at": iso(now)}
+
+
+async def _report_now(
+    session: AsyncSession, places: Places, va: VirtualAsset, now: datetime
+) -> None:
+    sim = simulator_for(va.asset_type)
+    if sim is None or va.sim_state is None:
+        return
     linked = list(
         await session.scalars(
-            select(Asset).where(Asset.client_id == client_id, Asset.device_ref == va.id)
+            select(Asset).where(Asset.client_id == va.client_id, Asset.device_ref == va.id)
         )
     )
     site = await places.site(va, linked)  # an outdoor override changes the site
     await _report(session, va, sim, site, linked, now)
     _schedule(va, sim, site, now)
-    return {"id": asset.id, "applied": changes, "at": iso(now)}
 
 
 class Engine:

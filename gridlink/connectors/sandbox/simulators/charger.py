@@ -43,6 +43,8 @@ def _full(state: State) -> bool:
 
 
 def _charging(state: State) -> bool:
+    if state.get("vehicleRef"):
+        return False  # a linked vehicle charges itself; the engine mirrors it here
     return bool(state["isPluggedIn"] and state["chargingRequested"] and not _full(state))
 
 
@@ -162,6 +164,8 @@ class ChargerSimulator:
             plugged = bool(value)
             if plugged and state["isPluggedIn"]:
                 return state  # the same car stays plugged in
+            if not plugged:
+                state = {**state, "vehicleRef": None}
             # Someone arrives with a car that wants charging; unplugging forgets a stop.
             return {
                 **state,

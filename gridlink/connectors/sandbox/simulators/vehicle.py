@@ -24,7 +24,10 @@ def _spec(properties: dict[str, Any]) -> physics.VehicleSpec:
 
 
 def _power_kw(state: State, properties: dict[str, Any]) -> float:
-    return physics.ac_power_kw(state["maxCurrent"], state["phases"], _spec(properties))
+    power = physics.ac_power_kw(state["maxCurrent"], state["phases"], _spec(properties))
+    # Plugged into a linked charger: it offers no more than its own current allows.
+    offered = state.get("chargerKw")
+    return power if offered is None else min(power, float(offered))
 
 
 def _driving(state: State) -> bool:
@@ -173,8 +176,8 @@ class VehicleSimulator:
         """A sandbox override: the device changes at once, as if by hand."""
         if field == "isPluggedIn":
             # Plugging in starts charging (and parks the car), as cars do;
-            # unplugging forgets a stop.
-            parked = {"isDriving": False} if value else {}
+            # unplugging forgets a stop and leaves any charger.
+            parked = {"isDriving": False} if value else {"chargerRef": None, "chargerKw": None}
             return {**state, **parked, "isPluggedIn": bool(value), "chargingRequested": True}
         if field == "isDriving":
             if value and state["isPluggedIn"]:
