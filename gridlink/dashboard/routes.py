@@ -274,6 +274,15 @@ async def asset_page(request: Request, client_id: str, asset_id: str) -> Respons
             )
         )  # fmt: skip
         body = asset_json(asset)
+        vehicles = []
+        if asset.asset_type == "charger":
+            vehicles = list(
+                await session.scalars(
+                    select(Asset).where(
+                        Asset.user_pk == asset.user_pk, Asset.asset_type == "vehicle"
+                    )
+                )
+            )
     kind = KINDS[asset.asset_type]
     charts = [
         Markup(line_chart([(aware(s.at), s.values.get(path)) for s in samples], label, unit))
@@ -282,7 +291,9 @@ async def asset_page(request: Request, client_id: str, asset_id: str) -> Respons
     return _render(
         request, context, cookie, "asset.html",
         {"client": client, "asset": body, "kind": kind, "charts": charts,
-         "state": json.dumps(body, indent=2, ensure_ascii=False), "now": now},
+         "state": json.dumps(body, indent=2, ensure_ascii=False), "now": now,
+         "vehicles": [(v.id, v.document["information"].get("displayName") or v.vendor)
+                      for v in vehicles]},
     )  # fmt: skip
 
 
@@ -290,6 +301,11 @@ async def asset_page(request: Request, client_id: str, asset_id: str) -> Respons
 async def override_asset(request: Request, client_id: str, asset_id: str) -> Response:
     context, _, form = await _guarded(request, with_form=True)
     field, raw = form.get("field", ""), form.get("value", "")
+    if field == "pluggedInVehicleId":
+        await context.engine.override(client_id, asset_id, {field: raw or None})
+        return RedirectResponse(
+            f"/dashboard/clients/{client_id}/assets/{asset_id}", status_code=303
+        )
     parsers: dict[str, Callable[[str], Any]] = {
         "isPluggedIn": _boolean, "isDriving": _boolean, "isReachable": _boolean,
         "credentialsValid": _boolean, "failNextCommand": _boolean, "batteryLevel": float,

@@ -144,3 +144,34 @@ def test_asset_page_drives_the_sandbox_and_charts_it(server: Server, page: Page)
         level = api.get(f"/vehicles/{vehicle_id}").json()["chargeState"]["batteryLevel"]
     assert 60 < level <= 80  # three hours at 11 kW into a 75 kWh battery
     assert f'"batteryLevel": {level}' in page.locator("pre.state").inner_text()
+
+
+def test_plug_a_linked_vehicle_into_a_charger_from_the_dashboard(server: Server) -> None:
+    from tests.support.link_flow import LinkBrowser
+
+    client = server.new_client()
+    with server.api(client) as api:
+        for asset_type, vendor in (("vehicle", "TESLA"), ("charger", "ZAPTEC")):
+            asset = server.virtual_asset(client.client_id, asset_type, vendor)
+            url = api.post(
+                "/users/garage/link",
+                json={"vendorType": asset_type, "scopes": [f"{asset_type}:read:data"],
+                      "language": "en-US", "redirectUri": "https://localhost:3000"},
+            ).json()["linkUrl"]  # fmt: skip
+            LinkBrowser(url).link(vendor, asset["username"], asset["password"])
+        api.post("/sandbox/clock/advance", json={"seconds": 5})
+        vehicle_id = api.get("/vehicles").json()["data"][0]["id"]
+        charger_id = api.get("/chargers").json()["data"][0]["id"]
+    with httpx.Client(base_url=server.url) as browser:
+        browser.post("/dashboard/login", data={"password": server.admin_password})
+        page = browser.get(f"/dashboard/clients/{client.client_id}/assets/{charger_id}").text
+        assert "Plug in a linked vehicle" in page
+        csrf = page.split('name="csrf" value="')[1].split('"')[0]
+        done = browser.post(
+            f"/dashboard/clients/{client.client_id}/assets/{charger_id}/override",
+            data={"csrf": csrf, "field": "pluggedInVehicleId", "value": vehicle_id},
+        )
+        assert done.status_code == 303
+    with server.api(client) as api:
+        charger = api.get(f"/chargers/{charger_id}").json()
+    assert charger["chargeState"]["pluggedInVehicleId"] == vehicle_id
