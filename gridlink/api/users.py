@@ -6,14 +6,16 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Request
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.responses import Response
 
 from gridlink.api.pagination import PageDep, page_json
 from gridlink.api.responses import cached_json, json_response, no_content
+from gridlink.auth.caller import Caller
 from gridlink.auth.dependencies import CallerDep, api_version
 from gridlink.context import context_of
 from gridlink.db.changes import user_key
-from gridlink.db.tables import Asset, Client, VendorConnection
+from gridlink.db.tables import Asset, Client, User, VendorConnection
 from gridlink.domain import link_sessions, users
 from gridlink.domain.errors import BadRequest, NotFound
 from gridlink.domain.vendors import ALL_VENDORS
@@ -120,48 +122,53 @@ async def disconnect_vendor_type(
     return no_content(version)
 
 
+def _link_version(request: Request, caller: Caller) -> str:
+    return api_version(request, caller, minimum="2024-01-01", purpose="Creating a Link session")
+
+
+async def _link_session(
+    request: Request, session: AsyncSession, caller: Caller, user: User,
+    wanted: link_sessions.LinkRequest, version: str,
+) -> Response:  # fmt: skip
+    """Opens a Link session and answers with where to send the person."""
+    client = await session.get(Client, caller.client_id)
+    assert client is not None
+    _, token = await link_sessions.create_link_session(session, client, user, wanted)
+    link_url = f"{context_of(request).settings.public_url}/link/{token}"
+    return json_response({"linkUrl": link_url, "linkToken": token}, version)
+
+
 @router.post("/users/{userId}/link", summary="Link User")
 async def link_user(
     request: Request,
     caller: CallerDep,
-    userId: UserId,
-    payload: LinkUserPayload,  # noqa: N803
+    userId: UserId,  # noqa: N803
+    payload: LinkUserPayload,
 ) -> Response:
-    version = api_version(request, caller, minimum="2024-01-01", purpose="Creating a Link session")
-    context = context_of(request)
-    async with context.db.session() as session:
-        client = await session.get(Client, caller.client_id)
-        assert client is not None
+    version = _link_version(request, caller)
+    async with context_of(request).db.session() as session:
         user = await users.ensure_user(session, caller.client_id, userId)
-        _, token = await link_sessions.create_link_session(
-            session,
-            client,
-            user,
-            link_sessions.LinkRequest(
-                scopes=list(payload.scopes),
-                language=payload.language,
-                redirect_uri=payload.redirectUri,
-                vendor_type=payload.vendorType,
-                vendor=payload.vendor,
-                color_scheme=payload.colorScheme,
-            ),
+        wanted = link_sessions.LinkRequest(
+            scopes=list(payload.scopes),
+            language=payload.language,
+            redirect_uri=payload.redirectUri,
+            vendor_type=payload.vendorType,
+            vendor=payload.vendor,
+            color_scheme=payload.colorScheme,
         )
-    return json_response(
-        {"linkUrl": f"{context.settings.public_url}/link/{token}", "linkToken": token}, version
-    )
+        return await _link_session(request, session, caller, user, wanted, version)
 
 
 @router.post("/assets/{assetId}/relink", summary="Relink Asset")
 async def relink_asset(
     request: Request,
     caller: CallerDep,
-    assetId: str,
-    payload: RelinkPayload,  # noqa: N803
+    assetId: str,  # noqa: N803
+    payload: RelinkPayload,
 ) -> Response:
     """A Link session that restores an asset whose credentials stopped working."""
-    version = api_version(request, caller, minimum="2024-01-01", purpose="Creating a Link session")
-    context = context_of(request)
-    async with context.db.session() as session:
+    version = _link_version(request, caller)
+    async with context_of(request).db.session() as session:
         asset = await session.scalar(
             select(Asset).where(Asset.client_id == caller.client_id, Asset.id == assetId)
         )
@@ -169,21 +176,12 @@ async def relink_asset(
             raise BadRequest(f"No asset with id {assetId}.")
         if asset.connection.is_valid:
             raise BadRequest("This asset is linked and its credentials work; no relink needed.")
-        client = await session.get(Client, caller.client_id)
-        assert client is not None
-        _, token = await link_sessions.create_link_session(
-            session,
-            client,
-            asset.user,
-            link_sessions.LinkRequest(
-                scopes=list(asset.connection.scopes),
-                language=payload.language,
-                redirect_uri=payload.redirectUri,
-                vendor_type=asset.asset_type,
-                vendor=asset.vendor,
-                color_scheme=payload.colorScheme,
-            ),
+        wanted = link_sessions.LinkRequest(
+            scopes=list(asset.connection.scopes),
+            language=payload.language,
+            redirect_uri=payload.redirectUri,
+            vendor_type=asset.asset_type,
+            vendor=asset.vendor,
+            color_scheme=payload.colorScheme,
         )
-    return json_response(
-        {"linkUrl": f"{context.settings.public_url}/link/{token}", "linkToken": token}, version
-    )
+        return await _link_session(request, session, caller, asset.user, wanted, version)
