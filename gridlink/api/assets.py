@@ -9,14 +9,16 @@ from fastapi import APIRouter, Request
 from pydantic import BaseModel, ConfigDict
 from starlette.responses import Response
 
-from gridlink.api.pagination import PageDep, page_json
-from gridlink.api.responses import cached_json, json_response, no_content
+from gridlink.api.pagination import PageDep
+from gridlink.api.responses import cached_json, cached_page, json_response, no_content
 from gridlink.api.users import UserId
+from gridlink.auth.caller import Caller
 from gridlink.auth.dependencies import CallerDep, api_version
 from gridlink.context import context_of
 from gridlink.domain import assets, users
 from gridlink.domain.asset_kinds import KINDS, AssetKind
-from gridlink.domain.errors import BadRequest
+from gridlink.domain.errors import BadRequest, NotFound
+from gridlink.domain.pagination import PageRequest
 from gridlink.wire.asset_documents import asset_json
 
 router = APIRouter()
@@ -38,12 +40,40 @@ def _asset_id(request: Request, kind: AssetKind) -> str:
 def _add_routes(kind: AssetKind) -> None:
     one = f"/{kind.plural}/{{{kind.id_param}}}"
 
-    async def list_all(request: Request, caller: CallerDep, page: PageDep) -> Response:
+    async def listed(
+        request: Request, caller: Caller, page: PageRequest, user_id: str | None
+    ) -> Response:
         version = api_version(request, caller)
-        async with context_of(request).db.session() as session:
-            result = await assets.list_assets(session, caller.client_id, kind, page)
-            data = [asset_json(a) for a in result.items]
-        return json_response(page_json(data, result), version)
+        context = context_of(request)
+        async with context.db.read() as connection:
+            user_pk = None
+            if user_id is not None:
+                user_pk = await users.user_pk_of(connection, caller.client_id, user_id)
+                if user_pk is None:
+                    raise NotFound(f"No user with id {user_id!r}.")
+            result = await assets.list_asset_ids(connection, caller.client_id, kind, page, user_pk)
+        ids = [row.id for row in result.items]
+
+        async def render(positions: list[int]) -> list[dict[str, Any]]:
+            async with context.db.session() as session:
+                found = {
+                    a.id: a
+                    for a in await assets.get_assets(
+                        session, caller.client_id, [ids[i] for i in positions]
+                    )
+                }
+                return [asset_json(found[ids[i]]) for i in positions]
+
+        return await cached_page(
+            context.reads,
+            [assets.asset_key(caller.client_id, kind.name, asset_id) for asset_id in ids],
+            version,
+            render,
+            {"after": result.after, "before": result.before},
+        )
+
+    async def list_all(request: Request, caller: CallerDep, page: PageDep) -> Response:
+        return await listed(request, caller, page, None)
 
     async def list_for_user(
         request: Request,
@@ -51,12 +81,7 @@ def _add_routes(kind: AssetKind) -> None:
         userId: UserId,
         page: PageDep,  # noqa: N803
     ) -> Response:
-        version = api_version(request, caller)
-        async with context_of(request).db.session() as session:
-            user = await users.get_user(session, caller.client_id, userId)
-            result = await assets.list_assets(session, caller.client_id, kind, page, user)
-            data = [asset_json(a) for a in result.items]
-        return json_response(page_json(data, result), version)
+        return await listed(request, caller, page, userId)
 
     async def get_one(request: Request, caller: CallerDep) -> Response:
         version = api_version(request, caller)
@@ -68,7 +93,7 @@ def _add_routes(kind: AssetKind) -> None:
                 return asset_json(await assets.get_asset(session, caller.client_id, kind, asset_id))
 
         return await cached_json(
-            context.reads, assets.asset_key(caller.client_id, asset_id), version, load
+            context.reads, assets.asset_key(caller.client_id, kind.name, asset_id), version, load
         )
 
     async def refresh_hint(request: Request, caller: CallerDep) -> Response:

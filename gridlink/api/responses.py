@@ -41,5 +41,28 @@ async def cached_json(
     return bytes_response(body, version)
 
 
+async def cached_page(
+    reads: ReadCache,
+    keys: list[str],
+    version: str,
+    render_missing: Callable[[list[int]], Awaitable[list[Any]]],
+    pagination: dict[str, Any],
+) -> Response:
+    """A page of a list whose items are each kept rendered in memory: only the
+    items not in memory are loaded (`render_missing` gets their positions), and
+    the answer is put together from bytes."""
+    bodies: list[bytes | None] = [reads.get(key, version) for key in keys]
+    missing = [i for i, body in enumerate(bodies) if body is None]
+    if missing:
+        generation = reads.generation
+        for i, item in zip(missing, await render_missing(missing), strict=True):
+            body = orjson.dumps(item)
+            reads.put(keys[i], version, body, generation)
+            bodies[i] = body
+    tail = orjson.dumps(pagination)
+    content = b'{"data":[' + b",".join(b for b in bodies if b is not None)
+    return bytes_response(content + b'],"pagination":' + tail + b"}", version)
+
+
 def no_content(version: str) -> Response:
     return Response(status_code=204, headers={VERSION_HEADER: version})

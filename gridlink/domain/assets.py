@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import ColumnElement, select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from gridlink.connectors.base import LinkedDevice
 from gridlink.db.changes import mark_changed
@@ -18,15 +19,18 @@ from gridlink.wire.asset_documents import discovered_document
 from gridlink.wire.timestamps import iso
 
 
-def asset_key(client_id: str, asset_id: str) -> str:
-    return f"asset:{client_id}:{asset_id}"
+def asset_key(client_id: str, asset_type: str, asset_id: str) -> str:
+    # The type is part of the key: /chargers/{id} must not find a vehicle's answer.
+    return f"asset:{client_id}:{asset_type}:{asset_id}"
 
 
 async def mark_assets_changed(session: AsyncSession, *conditions: ColumnElement[bool]) -> None:
     """Marks as changed every asset matching the conditions: call it before a
     delete or update that touches them in bulk, so no cached copy outlives it."""
-    rows = await session.execute(select(Asset.client_id, Asset.id).where(*conditions))
-    keys = [asset_key(client_id, asset_id) for client_id, asset_id in rows]
+    rows = await session.execute(
+        select(Asset.client_id, Asset.asset_type, Asset.id).where(*conditions)
+    )
+    keys = [asset_key(client_id, kind, asset_id) for client_id, kind, asset_id in rows]
     if keys:
         await mark_changed(session, *keys)
 
@@ -80,6 +84,32 @@ async def list_assets(
     return await paginate(session, query, Asset.pk, page)
 
 
+async def list_asset_ids(
+    connection: AsyncConnection,
+    client_id: str,
+    kind: AssetKind,
+    page: PageRequest,
+    user_pk: int | None = None,
+) -> Page[Any]:
+    """A page of asset ids alone (rows with `pk` and `id`): the answers
+    themselves usually come ready from memory."""
+    # Typed as Any: paginate is written for one-entity selects; this one has two columns.
+    query: Any = select(Asset.pk, Asset.id).where(
+        Asset.client_id == client_id, Asset.asset_type == kind.name
+    )
+    if user_pk is not None:
+        query = query.where(Asset.user_pk == user_pk)
+    return await paginate(connection, query, Asset.pk, page, rows_of_columns=True)
+
+
+async def get_assets(session: AsyncSession, client_id: str, asset_ids: list[str]) -> list[Asset]:
+    return list(
+        await session.scalars(
+            select(Asset).where(Asset.client_id == client_id, Asset.id.in_(asset_ids))
+        )
+    )
+
+
 async def get_asset(session: AsyncSession, client_id: str, kind: AssetKind, asset_id: str) -> Asset:
     asset = await session.scalar(
         select(Asset).where(
@@ -108,5 +138,5 @@ async def set_location(session: AsyncSession, asset: Asset, location_id: str | N
             place["lastUpdated"] = iso(now)  # the time the location was set
         asset.document = {**asset.document, "location": place}
         asset.updated_at = now
-        await mark_changed(session, asset_key(asset.client_id, asset.id))
+        await mark_changed(session, asset_key(asset.client_id, asset.asset_type, asset.id))
     return asset

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any, Final, Generic, TypeVar
 
 from sqlalchemy import Select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
 from gridlink.domain.errors import BadRequest
@@ -58,19 +58,26 @@ def decode_cursor(cursor: str) -> int:
 
 
 async def paginate(
-    session: AsyncSession,
+    session: AsyncSession | AsyncConnection,
     query: Select[T],
     key: InstrumentedAttribute[Any],
     request: PageRequest,
+    *,
+    rows_of_columns: bool = False,
 ) -> Page[T]:
-    """One page of `query` ordered by `key` descending (newest first)."""
+    """One page of `query` ordered by `key` descending (newest first): ORM
+    objects, or with `rows_of_columns` the rows of a query of columns."""
     size = request.page_size
+
+    async def fetch(statement: Select[T]) -> list[Any]:
+        if rows_of_columns:
+            return list(await session.execute(statement))
+        return list(await session.scalars(statement))
+
     if request.before is not None:
         # Walk towards newer rows, then put them back in newest-first order.
         pivot = decode_cursor(request.before)
-        rows = list(
-            await session.scalars(query.where(key > pivot).order_by(key.asc()).limit(size + 1))
-        )
+        rows = await fetch(query.where(key > pivot).order_by(key.asc()).limit(size + 1))
         has_newer = len(rows) > size
         rows = rows[:size][::-1]
         newer, older = has_newer, True
@@ -78,7 +85,7 @@ async def paginate(
         filtered = query
         if request.after is not None:
             filtered = query.where(key < decode_cursor(request.after))
-        rows = list(await session.scalars(filtered.order_by(key.desc()).limit(size + 1)))
+        rows = await fetch(filtered.order_by(key.desc()).limit(size + 1))
         older = len(rows) > size
         rows = rows[:size]
         newer = request.after is not None

@@ -66,7 +66,7 @@ async def apply_report(
     if history and (due or switched):
         session.add(AssetSample(asset_pk=asset.pk, at=at, values=values))
         asset.sampled_at = at
-    await mark_changed(session, asset_key(asset.client_id, asset.id))
+    await mark_changed(session, asset_key(asset.client_id, asset.asset_type, asset.id))
     return changed
 
 

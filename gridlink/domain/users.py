@@ -58,6 +58,13 @@ async def list_users(session: AsyncSession, client_id: str, page: PageRequest) -
     return await paginate(session, select(User).where(User.client_id == client_id), User.pk, page)
 
 
+async def user_pk_of(connection: AsyncConnection, client_id: str, user_id: str) -> int | None:
+    pk: int | None = await connection.scalar(
+        select(User.pk).where(User.client_id == client_id, User.user_id == user_id)
+    )
+    return pk
+
+
 LinkedVendor = tuple[str, str, bool]  # vendor, vendor type, credentials valid
 
 
