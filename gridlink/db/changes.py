@@ -11,9 +11,9 @@ from __future__ import annotations
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from gridlink.db.engine import CHANGED
-
 CHANNEL = "gridlink_changes"
+# Where a session collects the keys of what it changed.
+CHANGED = "gridlink.changed"
 
 
 def user_key(client_id: str, user_id: str) -> str:
@@ -25,9 +25,15 @@ def client_key(client_id: str) -> str:
 
 
 async def mark_changed(session: AsyncSession, *keys: str) -> None:
+    """Collects the keys; Database.session sends them all at once before commit."""
     session.info.setdefault(CHANGED, set()).update(keys)
-    if session.get_bind().dialect.name == "postgresql":
-        for key in keys:
-            await session.execute(
-                text("SELECT pg_notify(:channel, :key)"), {"channel": CHANNEL, "key": key}
-            )
+
+
+async def announce(session: AsyncSession, keys: set[str]) -> None:
+    """NOTIFY every key in one statement, inside the transaction that changed them."""
+    if session.get_bind().dialect.name != "postgresql" or not keys:
+        return
+    await session.execute(
+        text("SELECT pg_notify(:channel, key) FROM unnest(CAST(:keys AS text[])) AS key"),
+        {"channel": CHANNEL, "keys": sorted(keys)},
+    )

@@ -15,8 +15,7 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
-# Where a session collects the keys of what it changed (see gridlink.db.changes).
-CHANGED = "gridlink.changed"
+from gridlink.db.changes import CHANGED, announce
 
 
 def make_engine(database_url: str) -> AsyncEngine:
@@ -59,6 +58,7 @@ class Database:
         async with self._sessions() as session:
             async with session.begin():
                 yield session
+                await announce(session, session.info.get(CHANGED, set()))
             changed: set[str] | None = session.info.pop(CHANGED, None)
             if changed and self.on_commit is not None:
                 self.on_commit(changed)

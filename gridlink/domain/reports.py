@@ -19,6 +19,9 @@ from gridlink.wire.timestamps import iso
 SAMPLE_SPACING = timedelta(minutes=15)
 
 
+_MISSING = object()
+
+
 def _is_bookkeeping(path: str) -> bool:
     """Timestamps move with every report; alone they are no change."""
     return path == "lastSeen" or path.endswith(".lastUpdated")
@@ -26,15 +29,21 @@ def _is_bookkeeping(path: str) -> bool:
 
 def merge(document: dict[str, Any], report: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
     """The document with the report applied, and the paths whose values changed."""
-    merged = copy.deepcopy(document)
+    # Copy only the parts a report touches: the rest is shared, and never mutated.
+    merged = dict(document)
+    copied: set[tuple[str, ...]] = set()
     changed: list[str] = []
     for path, value in report.items():
         *parents, leaf = path.split(".")
         node = merged
-        for part in parents:
-            node = node.setdefault(part, {})
-        if node.get(leaf, object()) != value:
-            node[leaf] = value
+        for depth, part in enumerate(parents):
+            trail = tuple(parents[: depth + 1])
+            if trail not in copied:
+                node[part] = dict(node.get(part) or {})
+                copied.add(trail)
+            node = node[part]
+        if node.get(leaf, _MISSING) != value:
+            node[leaf] = copy.deepcopy(value) if isinstance(value, dict | list) else value
             changed.append(path)
     return merged, [p for p in changed if not _is_bookkeeping(p)]
 
