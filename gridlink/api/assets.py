@@ -108,7 +108,8 @@ def _add_routes(kind: AssetKind) -> None:
             asset = await assets.get_asset(
                 session, caller.client_id, kind, _asset_id(request, kind)
             )
-            await assets.set_location(session, asset, payload.locationId)
+            now = await context_of(request).executor.now(session, asset)  # sandbox time
+            await assets.set_location(session, asset, payload.locationId, now)
             body = asset_json(asset)
         return json_response(body, version)
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, select
@@ -131,7 +131,6 @@ async def set_location(session: AsyncSession, asset: Asset, location_id: str | N
         if location is None or location.user_pk != asset.user_pk:
             raise BadRequest(f"No location with id {location_id} belongs to this asset's user.")
     if asset.location_id != location_id:
-        now = datetime.now(UTC)
         asset.location_id = location_id
         place = dict(asset.document.get("location", {}))
         if "lastUpdated" in place and not KINDS[asset.asset_type].reports_coordinates:
