@@ -121,7 +121,9 @@ async def get_asset(session: AsyncSession, client_id: str, kind: AssetKind, asse
     return asset
 
 
-async def set_location(session: AsyncSession, asset: Asset, location_id: str | None) -> Asset:
+async def set_location(
+    session: AsyncSession, asset: Asset, location_id: str | None, now: datetime
+) -> Asset:
     if location_id is not None:
         location = await session.scalar(
             select(Location).where(
