@@ -56,7 +56,7 @@ RUN_ORDER = {"charger": 0, "battery": 2, "meter": 3}
 # How soon after linking a device reports its first full state.
 FIRST_REPORT_SECONDS = 3.0
 # At most this many devices are moved in one transaction.
-BATCH = 200
+BATCH = 500
 
 
 def simulator_for(asset_type: str) -> Simulator | None:
@@ -81,6 +81,8 @@ class Places:
         self._locations: dict[str, Location] = {}
         self._members: dict[str, list[VirtualAsset]] | None = None
         self._bases: dict[str, Site] = {}
+        self._loaded_users: set[int] = set()
+        self._loaded_locations: set[str] = set()
 
     async def site(self, va: VirtualAsset, assets: list[Asset]) -> Site:
         location = await self._location(assets)
@@ -115,19 +117,26 @@ class Places:
         # Without a location, a user's devices are taken to be at one home.
         return f"user:{assets[0].user_pk}" if assets else f"device:{va.id}"
 
-    async def load(self) -> None:
-        """Everything at every place of the client, for neighbour questions."""
-        if self._members is not None:
+    async def load(self, assets: list[Asset]) -> None:
+        """Everything at the places of these assets, for neighbour questions:
+        the same home (user) or the same location, and nothing further."""
+        if self._members is None:
+            self._members = defaultdict(list)
+        users = {a.user_pk for a in assets} - self._loaded_users
+        locations = {a.location_id for a in assets if a.location_id} - self._loaded_locations
+        if not users and not locations:
             return
-        self._members = defaultdict(list)
+        self._loaded_users |= users
+        self._loaded_locations |= locations
         rows = await self._session.execute(
             select(VirtualAsset, Asset)
             .join(Asset, (Asset.device_ref == VirtualAsset.id)
                   & (Asset.client_id == VirtualAsset.client_id))
             .where(VirtualAsset.client_id == self._client_id,
-                   VirtualAsset.sim_state.is_not(None))
+                   VirtualAsset.sim_state.is_not(None),
+                   Asset.user_pk.in_(users) | Asset.location_id.in_(locations))
         )  # fmt: skip
-        seen: set[str] = set()
+        seen = {va.id for members in self._members.values() for va in members}
         for va, asset in rows:
             if va.id in seen:
                 continue
@@ -328,7 +337,7 @@ async def _run_device(
     if sim is None or va.sim_state is None or va.next_event_at is None:
         return
     if va.asset_type in NEEDS_NEIGHBOURS:
-        await places.load()
+        await places.load(assets)
     site = await places.site(va, assets)
     pending = sorted(pending, key=lambda a: clock.aware(a.due_at or a.created_at))
     while True:
@@ -420,7 +429,7 @@ async def apply_overrides(
     now = await clock.now(session, client_id)
     places = Places(session, client_id)
     if va.asset_type in NEEDS_NEIGHBOURS:
-        await places.load()
+        await places.load([asset])
     site = await places.site(va, [asset])
     state = _advanced(va, sim, site, now)
     partner_before = await pairing.partner(session, va)
