@@ -231,3 +231,34 @@ def test_charger_charges_a_linked_vehicle_plugged_into_it(
         assert other.status_code == 400
         assert api.patch(f"/sandbox/assets/{vehicle_id}",
                          json={"pluggedInVehicleId": None}).status_code == 400  # fmt: skip
+
+
+def test_a_meter_sees_a_charging_neighbour_through_one_long_advance(
+    server: Server, client: Credentials
+) -> None:
+    """One long jump gives the same history as many short steps."""
+    from sqlalchemy import select
+
+    from gridlink.db.tables import Asset, AssetSample
+
+    with server.api(client) as api:
+        vehicle_id = link(server, client, api, "night", "vehicle", "TESLA", ["vehicle:read:data"])
+        meter_id = link(server, client, api, "night", "meter", "TESLA", ["meter:read:data"])
+        advance(api, 5)
+        api.patch(f"/sandbox/assets/{vehicle_id}", json={"isPluggedIn": True, "batteryLevel": 60})
+        # Full (80 %) after 15 kWh at 11 kW, 1 h 22 min into a 3 h jump.
+        advance(api, 3 * 3600)
+
+    async def meter_history(session: Any, _vault: Any) -> list[float]:
+        meter = await session.scalar(select(Asset).where(Asset.id == meter_id))
+        samples = await session.scalars(
+            select(AssetSample).where(AssetSample.asset_pk == meter.pk).order_by(AssetSample.at)
+        )
+        return [s.values["energyState.power"] for s in samples]
+
+    history = server._domain(meter_history)
+    # The house alone draws 0.3 to 2 kW; with the car, 11 kW more. Points every 15 min:
+    # the first hour shows the car (plug-in, then 4 samples), the last hour does not.
+    charging = [power for power in history if power > 10]
+    assert len(charging) >= 4, history
+    assert all(power < 3 for power in history[-4:]), history

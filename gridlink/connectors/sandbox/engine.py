@@ -83,6 +83,7 @@ class Places:
         self._bases: dict[str, Site] = {}
         self._loaded_users: set[int] = set()
         self._loaded_locations: set[str] = set()
+        self._start: dict[str, tuple[State, datetime]] = {}
 
     async def site(self, va: VirtualAsset, assets: list[Asset]) -> Site:
         location = await self._location(assets)
@@ -146,17 +147,24 @@ class Places:
             self._base(va, place, location)
             self._members[place].append(va)
 
+    def remember_start(self, devices: list[VirtualAsset]) -> None:
+        """Where these devices stand before the run moves them: a neighbour that
+        has already run past an instant is seen from here, not from its future."""
+        for va in devices:
+            if va.sim_state is not None and va.simulated_at is not None:
+                self._start[va.id] = (va.sim_state, clock.aware(va.simulated_at))
+
     def _power(self, other: VirtualAsset, site: Site, at: datetime) -> float:
-        """A neighbour's power at `at`, moving it there first if it lags behind."""
+        """A neighbour's power at `at`, moved there from the last state before `at`."""
         sim = simulator_for(other.asset_type)
-        if sim is None or other.sim_state is None:
+        if sim is None or other.sim_state is None or other.simulated_at is None:
             return 0.0
-        state = other.sim_state
+        state, since = other.sim_state, clock.aware(other.simulated_at)
+        if since > at and other.id in self._start:
+            state, since = self._start[other.id]  # states are never mutated, only replaced
         # An inverter's power depends on the sun alone: no need to integrate it there.
-        lags = other.simulated_at is not None and clock.aware(other.simulated_at) < at
-        if lags and other.asset_type != "inverter":
-            assert other.simulated_at is not None
-            state = sim.advance(state, other.properties, site, clock.aware(other.simulated_at), at)
+        if since < at and other.asset_type != "inverter":
+            state = sim.advance(state, other.properties, site, since, at)
         return sim.power_kw(state, other.properties, site, at)
 
     def _neighbours_of(self, va: VirtualAsset, place: str) -> Callable[[datetime], Neighbourhood]:
@@ -392,6 +400,7 @@ async def run_client(session: AsyncSession, client_id: str, until: datetime) -> 
     for action in due_actions:
         by_device[action.asset.device_ref].append(action)
     places = Places(session, client_id)
+    places.remember_start(devices)
     # Chargers first: their commands may move a plugged-in vehicle, which must not
     # be past that instant yet. Devices that look at their neighbours go last.
     devices.sort(key=lambda va: RUN_ORDER.get(va.asset_type, 1))
