@@ -9,7 +9,7 @@ from fastapi import Depends, Query
 from gridlink.domain.pagination import DEFAULT_PAGE_SIZE, Page, PageRequest
 
 
-def page_request(
+async def page_request(
     after: Annotated[str | None, Query()] = None,
     before: Annotated[str | None, Query()] = None,
     pageSize: Annotated[int, Query()] = DEFAULT_PAGE_SIZE,  # noqa: N803 - the wire name
@@ -17,6 +17,7 @@ def page_request(
     return PageRequest(after=after, before=before, page_size=pageSize)
 
 
+# An async dependency: FastAPI would send a plain function through its thread pool.
 PageDep = Annotated[PageRequest, Depends(page_request)]
 
 
