@@ -24,6 +24,7 @@ from gridlink.api import (
     sandbox,
     service,
     users,
+    webhooks,
 )
 from gridlink.auth import routes as token_routes
 from gridlink.config import Settings
@@ -50,10 +51,13 @@ def create_app(settings: Settings) -> FastAPI:
             listener = ChangeListener(settings.database_url, context.changed, context.listening)
             listener.start()
         simulation = asyncio.create_task(run_sandbox(context))
+        delivery = asyncio.create_task(context.webhooks.run())
         yield
-        simulation.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await simulation
+        for task in (simulation, delivery):
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        await context.webhooks.stop()
         if listener is not None:
             await listener.stop()
         await context.db.dispose()
@@ -75,6 +79,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(actions.router)
     app.include_router(service.router)
     app.include_router(hem_systems.router)
+    app.include_router(webhooks.router)
     app.include_router(sandbox.router)
     app.include_router(link_routes.router)
     app.include_router(dashboard_routes.router)

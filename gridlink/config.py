@@ -20,6 +20,14 @@ class Settings:
     bootstrap: bool
     # Sandbox seconds a simulated vendor takes to confirm a command.
     sandbox_action_delay: float = 5.0
+    # Webhooks may point at loopback and private addresses, and production
+    # clients' at plain http: for development and tests on one machine only.
+    allow_insecure_webhooks: bool = False
+    # How long failing deliveries are retried before a webhook turns inactive.
+    webhook_retry_window: float = 24 * 3600.0
+    webhook_retry_window_sandbox: float = 300.0
+    # How often an idle webhook hears a system:heartbeat.
+    webhook_heartbeat_interval: float = 300.0
 
     @property
     def is_sqlite(self) -> bool:
@@ -61,6 +69,10 @@ def load_settings(host: str = "127.0.0.1", port: int = DEFAULT_PORT) -> Settings
         admin_password=os.environ.get("GRIDLINK_ADMIN_PASSWORD") or None,
         bootstrap=os.environ.get("GRIDLINK_BOOTSTRAP", "1") != "0",
         sandbox_action_delay=_seconds("GRIDLINK_SANDBOX_ACTION_DELAY", 5.0),
+        allow_insecure_webhooks=os.environ.get("GRIDLINK_ALLOW_INSECURE_WEBHOOKS", "0") == "1",
+        webhook_retry_window=_seconds("GRIDLINK_WEBHOOK_RETRY_WINDOW", 24 * 3600.0),
+        webhook_retry_window_sandbox=_seconds("GRIDLINK_WEBHOOK_RETRY_WINDOW_SANDBOX", 300.0),
+        webhook_heartbeat_interval=_seconds("GRIDLINK_WEBHOOK_HEARTBEAT_INTERVAL", 300.0),
     )
 
 

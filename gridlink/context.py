@@ -13,6 +13,7 @@ from gridlink.connectors.sandbox.engine import Engine, SandboxConnector
 from gridlink.crypto import Vault, signing_key
 from gridlink.db.engine import Database
 from gridlink.runtime.read_cache import ReadCache
+from gridlink.webhooks.dispatcher import Dispatcher
 
 
 @dataclass
@@ -25,19 +26,22 @@ class Context:
     reads: ReadCache
     engine: Engine
     executor: SandboxConnector
+    webhooks: Dispatcher
 
     @classmethod
     def build(cls, settings: Settings) -> Context:
         db = Database(settings.database_url)
+        vault = Vault(settings.secret_key)
         context = cls(
             settings=settings,
             db=db,
-            vault=Vault(settings.secret_key),
+            vault=vault,
             signer=TokenSigner(signing_key(settings.secret_key)),
             clients=ClientCache(db),
             reads=ReadCache(),
             engine=Engine(db),
             executor=SandboxConnector(settings.sandbox_action_delay),
+            webhooks=Dispatcher(db, vault, settings),
         )
         db.on_commit = context.changed
         return context
@@ -46,6 +50,7 @@ class Context:
         """Drops what this process keeps of the changed keys."""
         self.reads.invalidate(keys)
         self.clients.invalidate(keys)
+        self.webhooks.changed(keys)
 
     def listening(self, on: bool) -> None:
         """Whether other processes' changes are being heard (PostgreSQL LISTEN).

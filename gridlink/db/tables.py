@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     DateTime,
     Float,
@@ -205,3 +206,72 @@ class AssetSample(Base):
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     values: Mapped[dict[str, Any]] = mapped_column()
     __table_args__ = (Index("ix_asset_samples_asset_at", "asset_pk", "at"),)
+
+
+class Webhook(Base):
+    """A client's subscription: where to POST events, and how far it has got."""
+
+    __tablename__ = "webhooks"
+    __table_args__ = (UniqueConstraint("client_id", "url"),)
+    pk: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    id: Mapped[str] = mapped_column(String(36), unique=True)
+    client_id: Mapped[str] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"), index=True)
+    url: Mapped[str] = mapped_column(String(200))
+    # The signing secret and the custom header's value, sealed: both are needed
+    # in plain text to sign and send, and neither is ever shown again.
+    secret_encrypted: Mapped[bytes] = mapped_column(LargeBinary)
+    events: Mapped[list[str]] = mapped_column()
+    api_version: Mapped[str | None] = mapped_column(String(10), nullable=True)
+    auth_header_name: Mapped[str | None] = mapped_column(String(128), nullable=True)
+    auth_header_value_encrypted: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    last_success_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    # The last outbox event this webhook has taken into a delivery.
+    cursor: Mapped[int] = mapped_column(BigInteger, default=0)
+    # Since when deliveries have kept failing (None while they succeed).
+    failing_since: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    last_heartbeat_at: Mapped[datetime | None] = mapped_column(
+        DateTime(timezone=True), nullable=True
+    )
+    # Which server process delivers for this webhook, until when (one at a time).
+    lease_owner: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    lease_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
+class Event(Base):
+    """The outbox: an event, written in the transaction of the change it tells of.
+    `pk` orders a client's events (writers of one client's events take turns)."""
+
+    __tablename__ = "events"
+    pk: Mapped[int] = mapped_column(
+        BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True
+    )
+    client_id: Mapped[str] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # The event in the newest API version's shape, without `version`.
+    payload: Mapped[dict[str, Any]] = mapped_column()
+    __table_args__ = (Index("ix_events_client_pk", "client_id", "pk"),)
+
+
+class WebhookDelivery(Base):
+    """One POST of a batch of events, with every attempt's outcome."""
+
+    __tablename__ = "webhook_deliveries"
+    pk: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    # Sent as x-enode-delivery: the same on every retry of this batch.
+    id: Mapped[str] = mapped_column(String(36), unique=True)
+    webhook_pk: Mapped[int] = mapped_column(ForeignKey("webhooks.pk", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(16))  # events, heartbeat, test, redelivery
+    body: Mapped[bytes] = mapped_column(LargeBinary)
+    event_count: Mapped[int] = mapped_column(Integer)
+    state: Mapped[str] = mapped_column(String(16))  # PENDING, DELIVERED, FAILED, DROPPED
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    next_attempt_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    last_attempt_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    response_status: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    response_body: Mapped[str | None] = mapped_column(String(2000), nullable=True)
+    error: Mapped[str | None] = mapped_column(String(500), nullable=True)
+    __table_args__ = (Index("ix_webhook_deliveries_webhook_state", "webhook_pk", "state", "pk"),)

@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from gridlink.db.changes import mark_changed
 from gridlink.db.tables import Action, Asset
 from gridlink.domain.errors import BadRequest, DomainError, NotFound
+from gridlink.events import asset_events
 
 PENDING, CONFIRMED, FAILED, CANCELLED = "PENDING", "CONFIRMED", "FAILED", "CANCELLED"
 
@@ -102,9 +103,8 @@ async def create(
     await executor.check(session, asset, kind, target)
     now = await executor.now(session, asset)
     if previous is not None:
-        _resolve(previous, CANCELLED, now, {"type": "CONFLICT",
-                 "detail": "A newer action for the same target replaced it."})  # fmt: skip
-        await mark_changed(session, action_key(previous.client_id, previous.id))
+        await _resolve(session, previous, CANCELLED, now, {"type": "CONFLICT",
+                       "detail": "A newer action for the same target replaced it."})  # fmt: skip
     action = Action(
         id=str(uuid.uuid4()),
         client_id=asset.client_id,
@@ -146,23 +146,29 @@ async def cancel(
     if action.state != PENDING:
         raise Conflict(action)
     reason = {"type": "REQUESTED_CANCELLATION", "detail": "Cancelled through the API."}
-    _resolve(action, CANCELLED, await executor.now(session, action.asset), reason)
-    await mark_changed(session, action_key(action.client_id, action.id))
+    await _resolve(session, action, CANCELLED, await executor.now(session, action.asset), reason)
     return action
 
 
-def _resolve(action: Action, state: str, at: datetime, reason: dict[str, Any] | None) -> None:
+async def _resolve(
+    session: AsyncSession,
+    action: Action,
+    state: str,
+    at: datetime,
+    reason: dict[str, Any] | None,
+) -> None:
     action.state = state
     action.failure_reason = reason
     action.updated_at = at
     action.completed_at = at
+    await mark_changed(session, action_key(action.client_id, action.id))
+    changed = ["state", "updatedAt", "completedAt"] + (["failureReason"] if reason else [])
+    await asset_events.action_changed(session, action, at, changed)
 
 
 async def confirm(session: AsyncSession, action: Action, at: datetime) -> None:
-    _resolve(action, CONFIRMED, at, None)
-    await mark_changed(session, action_key(action.client_id, action.id))
+    await _resolve(session, action, CONFIRMED, at, None)
 
 
 async def fail(session: AsyncSession, action: Action, at: datetime, kind: str, detail: str) -> None:
-    _resolve(action, FAILED, at, {"type": kind, "detail": detail})
-    await mark_changed(session, action_key(action.client_id, action.id))
+    await _resolve(session, action, FAILED, at, {"type": kind, "detail": detail})

@@ -15,6 +15,7 @@ from gridlink.db.tables import Asset, Location, User, VendorConnection
 from gridlink.domain.asset_kinds import KINDS, AssetKind
 from gridlink.domain.errors import BadRequest, NotFound
 from gridlink.domain.pagination import Page, PageRequest, paginate
+from gridlink.events import asset_events
 from gridlink.wire.asset_documents import discovered_document
 from gridlink.wire.timestamps import iso
 
@@ -68,6 +69,11 @@ async def discover(
         session.add(asset)
         created.append(asset)
     await session.flush()
+    user = await session.get(User, connection.user_pk)
+    assert user is not None
+    for asset in created:
+        asset.user, asset.connection = user, connection
+        await asset_events.asset_changed(session, asset, "discovered", now)
     return created
 
 
@@ -140,4 +146,15 @@ async def set_location(
         asset.document = {**asset.document, "location": place}
         asset.updated_at = now
         await mark_changed(session, asset_key(asset.client_id, asset.asset_type, asset.id))
+        await asset_events.asset_changed(session, asset, "updated", now, ["location.id"])
     return asset
+
+
+async def delete_assets(
+    session: AsyncSession, now: datetime, *conditions: ColumnElement[bool]
+) -> None:
+    """Tells of the assets that are about to go with their user or vendor account
+    (the caller deletes them)."""
+    await mark_assets_changed(session, *conditions)
+    for asset in await session.scalars(select(Asset).where(*conditions).order_by(Asset.pk)):
+        await asset_events.asset_changed(session, asset, "deleted", now)

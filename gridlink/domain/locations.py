@@ -11,7 +11,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gridlink.db.tables import Asset, Location, User
-from gridlink.domain.assets import mark_assets_changed
+from gridlink.domain import clock
+from gridlink.domain.assets import set_location
 from gridlink.domain.errors import BadRequest, NotFound
 from gridlink.domain.pagination import Page, PageRequest, paginate
 from gridlink.domain.text import clean_name
@@ -93,7 +94,10 @@ async def update_location(
 
 async def delete_location(session: AsyncSession, client_id: str, location_id: str) -> Location:
     location = await get_location(session, client_id, location_id)
-    await mark_assets_changed(session, Asset.location_id == location.id)
+    now = await clock.now(session, client_id)
+    placed = await session.scalars(select(Asset).where(Asset.location_id == location.id))
+    for asset in placed:
+        await set_location(session, asset, None, now)
     await session.delete(location)
     await session.flush()
     return location

@@ -9,10 +9,11 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from gridlink.db.changes import mark_changed
+from gridlink.db.changes import mark_changed, user_key
 from gridlink.db.tables import Asset, AssetSample
 from gridlink.domain.asset_kinds import KINDS
 from gridlink.domain.assets import asset_key
+from gridlink.events import asset_events
 from gridlink.wire.timestamps import iso
 
 # History keeps a point this often, and whenever a charted value changes.
@@ -76,8 +77,21 @@ async def apply_report(
         session.add(AssetSample(asset_pk=asset.pk, at=at, values=values))
         asset.sampled_at = at
     await mark_changed(session, asset_key(asset.client_id, asset.asset_type, asset.id))
+    if changed:
+        await asset_events.asset_changed(session, asset, "updated", at, changed)
     return changed
 
 
 def aware(moment: datetime) -> datetime:
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+async def report_credentials(
+    session: AsyncSession, asset: Asset, valid: bool, at: datetime
+) -> None:
+    """The vendor accepts, or no longer accepts, the user's credentials."""
+    connection = asset.connection
+    if connection.is_valid and not valid:
+        await asset_events.credentials_invalidated(session, asset, at)
+    connection.is_valid = valid
+    await mark_changed(session, user_key(asset.client_id, asset.user.user_id))

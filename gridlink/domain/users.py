@@ -10,7 +10,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from gridlink.db.changes import mark_changed, user_key
 from gridlink.db.tables import Asset, User, VendorConnection
-from gridlink.domain.assets import mark_assets_changed
+from gridlink.domain import clock
+from gridlink.domain.assets import delete_assets
 from gridlink.domain.errors import BadRequest, NotFound
 from gridlink.domain.pagination import Page, PageRequest, paginate
 from gridlink.domain.text import has_control_characters
@@ -94,7 +95,7 @@ async def delete_user(session: AsyncSession, client_id: str, user_id: str) -> No
     user = await find_user(session, client_id, user_id)
     if user is None:
         return
-    await mark_assets_changed(session, Asset.user_pk == user.pk)
+    await delete_assets(session, await clock.now(session, client_id), Asset.user_pk == user.pk)
     await session.execute(delete(User).where(User.client_id == client_id, User.user_id == user_id))
     await mark_changed(session, user_key(client_id, user_id))
 
@@ -125,8 +126,9 @@ async def disconnect_vendor(
     condition = (VendorConnection.user_pk == user.pk) & (VendorConnection.vendor == vendor)
     if vendor_type is not None:
         condition &= VendorConnection.vendor_type == vendor_type
-    await mark_assets_changed(
+    await delete_assets(
         session,
+        await clock.now(session, client_id),
         Asset.connection_pk.in_(select(VendorConnection.pk).where(condition)),
     )
     await session.execute(delete(VendorConnection).where(condition))

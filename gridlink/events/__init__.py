@@ -1,0 +1,1 @@
+"""Events: what changed, told to webhooks (catalogue, outbox, rendering)."""

@@ -1,0 +1,1 @@
+"""Webhook delivery: signing, sending, retrying, heartbeats."""

@@ -45,6 +45,7 @@ class Server:
     port: int = field(default_factory=free_port)
     process: subprocess.Popen[bytes] | None = None
     output: Path | None = None
+    extra_env: dict[str, str] = field(default_factory=dict)
 
     @property
     def url(self) -> str:
@@ -60,7 +61,12 @@ class Server:
             GRIDLINK_ADMIN_PASSWORD=self.admin_password,
             GRIDLINK_PUBLIC_URL=self.url,
             GRIDLINK_BOOTSTRAP="0",
+            # Receivers in tests listen on loopback; retries give up within seconds.
+            GRIDLINK_ALLOW_INSECURE_WEBHOOKS="1",
+            GRIDLINK_WEBHOOK_RETRY_WINDOW_SANDBOX="6",
+            GRIDLINK_WEBHOOK_HEARTBEAT_INTERVAL="3",
         )
+        env.update(self.extra_env)
         return env
 
     def start(self) -> None:

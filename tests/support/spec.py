@@ -109,3 +109,12 @@ def assert_response(method: str, path: str, status: int, body: Any) -> None:
 
 def assert_problem(body: Any) -> None:
     assert_schema("Problem", body)
+
+
+def assert_webhook_event(event: Any) -> None:
+    """One event of a delivery matches the spec's schema for its kind."""
+    name = event.get("event") if isinstance(event, dict) else None
+    assert name in spec()["webhooks"], f"the spec has no webhook event {name!r}"
+    schema = spec()["webhooks"][name]["post"]["requestBody"]["content"]["application/json"]
+    errors = list(_validator(schema["schema"]).iter_errors(event))
+    assert not errors, f"{name}: " + "; ".join(f"{e.json_path}: {e.message}" for e in errors[:5])

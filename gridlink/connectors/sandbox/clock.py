@@ -1,5 +1,5 @@
-"""Each sandbox client's own clock: it may run faster than real time or jump
-ahead, and every sandbox timestamp comes from it."""
+"""Moving a sandbox client's clock: jumps and speed. Reading it is
+gridlink.domain.clock's."""
 
 from __future__ import annotations
 
@@ -8,26 +8,13 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gridlink.db.tables import SandboxClock
+from gridlink.domain.clock import aware, now, read
 from gridlink.domain.errors import BadRequest
+
+__all__ = ["advance", "aware", "now", "read", "set_speed"]
 
 MAX_SPEED = 100_000.0
 MAX_ADVANCE_SECONDS = 366 * 24 * 3600
-
-
-def aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
-
-
-def read(clock: SandboxClock | None, real_now: datetime | None = None) -> datetime:
-    real_now = real_now or datetime.now(UTC)
-    if clock is None:
-        return real_now
-    elapsed = (real_now - aware(clock.anchor_real)).total_seconds()
-    return aware(clock.anchor_sandbox) + timedelta(seconds=elapsed * clock.speed)
-
-
-async def now(session: AsyncSession, client_id: str) -> datetime:
-    return read(await session.get(SandboxClock, client_id))
 
 
 async def _reanchor(session: AsyncSession, client_id: str) -> SandboxClock:

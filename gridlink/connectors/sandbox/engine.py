@@ -34,12 +34,11 @@ from gridlink.connectors.sandbox.simulators.hvac import HvacSimulator
 from gridlink.connectors.sandbox.simulators.inverter import InverterSimulator
 from gridlink.connectors.sandbox.simulators.meter import MeterSimulator
 from gridlink.connectors.sandbox.simulators.vehicle import VehicleSimulator
-from gridlink.db.changes import mark_changed, user_key
 from gridlink.db.engine import Database
 from gridlink.db.tables import Action, Asset, Location, VirtualAsset
 from gridlink.domain import actions, interventions
 from gridlink.domain.errors import BadRequest, NotFound
-from gridlink.domain.reports import apply_report
+from gridlink.domain.reports import apply_report, report_credentials
 from gridlink.wire.timestamps import iso
 
 SIMULATORS: dict[str, Simulator] = {
@@ -454,8 +453,7 @@ async def apply_overrides(
         elif value is None:
             raise BadRequest(f"{field} needs a value.")
         elif field == "credentialsValid":
-            asset.connection.is_valid = bool(value)
-            await mark_changed(session, user_key(client_id, asset.user.user_id))
+            await report_credentials(session, asset, bool(value), now)
         elif field == "failNextCommand":
             state = {**state, "failNextCommand": bool(value)}
         elif field in ("disableCapability", "enableCapability"):

@@ -1,0 +1,84 @@
+"""The outbox: events are written in the transaction of the change they tell of,
+and delivery reads only from here, so a crash can lose neither."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select, text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from gridlink.db.changes import mark_changed
+from gridlink.db.tables import Event, Webhook
+from gridlink.events.catalogue import wants
+from gridlink.wire.timestamps import iso
+
+# Per transaction: each client's active subscriptions, and whose turn was taken.
+_SUBSCRIPTIONS = "gridlink.subscriptions"
+_TURNS = "gridlink.event_turns"
+
+
+def events_key(client_id: str) -> str:
+    """Marked changed when a client has new events: delivery wakes up."""
+    return f"events:{client_id}"
+
+
+async def emit(
+    session: AsyncSession,
+    client_id: str,
+    name: str,
+    at: datetime,
+    body: Callable[[], dict[str, Any]],
+    user_id: str | None = None,
+) -> bool:
+    """Adds the event to the outbox if any active webhook of the client wants it;
+    says whether it did. `body` renders the event's own fields in the newest API
+    version; it is called only when someone listens."""
+    if not any(wants(events, name) for events in await _subscriptions(session, client_id)):
+        return False  # nobody listens: an event nobody is owed
+    await _take_turn(session, client_id)
+    payload: dict[str, Any] = {"createdAt": iso(at)}
+    if user_id is not None:
+        payload["user"] = {"id": user_id}
+    payload["event"] = name
+    payload.update(body())
+    session.add(Event(client_id=client_id, name=name, created_at=at, payload=payload))
+    await mark_changed(session, events_key(client_id))
+    return True
+
+
+async def _subscriptions(session: AsyncSession, client_id: str) -> list[list[str]]:
+    known: dict[str, list[list[str]]] = session.info.setdefault(_SUBSCRIPTIONS, {})
+    if client_id not in known:
+        known[client_id] = list(
+            await session.scalars(
+                select(Webhook.events).where(Webhook.client_id == client_id, Webhook.is_active)
+            )
+        )
+    return known[client_id]
+
+
+def forget_subscriptions(session: AsyncSession, client_id: str) -> None:
+    """After a webhook changes in this transaction, ask the database again."""
+    session.info.get(_SUBSCRIPTIONS, {}).pop(client_id, None)
+
+
+async def _take_turn(session: AsyncSession, client_id: str) -> None:
+    """On PostgreSQL, one transaction at a time writes a client's events, until
+    it commits: so their numbers are in commit order, and a reader that has seen
+    event n has seen every earlier one. (SQLite has one writer anyway.)"""
+    turns: set[str] = session.info.setdefault(_TURNS, set())
+    if client_id in turns or session.get_bind().dialect.name != "postgresql":
+        return
+    await session.execute(
+        text("SELECT pg_advisory_xact_lock(hashtext(:key))"), {"key": events_key(client_id)}
+    )
+    turns.add(client_id)
+
+
+async def newest_event(session: AsyncSession, client_id: str) -> int:
+    """The number of the client's newest event (0 for none)."""
+    newest = await session.scalar(select(func.max(Event.pk)).where(Event.client_id == client_id))
+    return int(newest or 0)
