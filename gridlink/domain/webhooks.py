@@ -70,11 +70,15 @@ def _check_events(events: list[str]) -> list[str]:
     return list(dict.fromkeys(events))
 
 
+# The spec's only valid webhook version: payloads for older ones follow the client's default.
+WEBHOOK_VERSIONS: Final = (versions.LATEST,)
+
+
 def _check_version(version: str | None) -> str | None:
-    if version is not None and version not in versions.SUPPORTED:
+    if version is not None and version not in WEBHOOK_VERSIONS:
         raise WebhookNotValid(
-            f"apiVersion {version!r} is not supported. Supported versions: "
-            f"{', '.join(versions.SUPPORTED)}."
+            f"apiVersion {version!r} is not valid for webhooks. Valid versions: "
+            f"{', '.join(WEBHOOK_VERSIONS)}."
         )
     return version
 

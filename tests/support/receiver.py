@@ -28,7 +28,9 @@ class Receiver:
     def __init__(self) -> None:
         self.received: list[Received] = []
         self.failures_left = 0  # answer 500 to this many requests
-        self.stall_seconds = 0.0  # wait this long before answering
+        # While set, requests wait (up to 4 s, under the sender's timeout) for release().
+        self.holding = threading.Event()
+        self._released = threading.Event()
         self._lock = threading.Lock()
         receiver = self
 
@@ -38,9 +40,8 @@ class Receiver:
                 with receiver._lock:
                     failing = receiver.failures_left > 0
                     receiver.failures_left -= 1 if failing else 0
-                    stall = receiver.stall_seconds
-                if stall:
-                    time.sleep(stall)
+                if receiver.holding.is_set():
+                    receiver._released.wait(4.0)
                 status = 500 if failing else 200
                 headers = {k.lower(): v for k, v in self.headers.items()}
                 with receiver._lock:
@@ -70,6 +71,14 @@ class Receiver:
     def __exit__(self, *_exc: object) -> None:
         self._server.shutdown()
         self._server.server_close()
+
+    def hold(self) -> None:
+        self._released.clear()
+        self.holding.set()
+
+    def release(self) -> None:
+        self.holding.clear()
+        self._released.set()
 
     def accepted(self) -> list[Received]:
         with self._lock:
