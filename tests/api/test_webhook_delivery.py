@@ -143,6 +143,7 @@ def test_events_filter_custom_header_and_action_events(
 ) -> None:
     with server.api(client) as api:
         vehicle_id = linked_vehicle(server, client, api, "act")
+        # Plugged in, it starts charging by itself: the command is to stop.
         api.patch(
             f"/sandbox/assets/{vehicle_id}", json={"isPluggedIn": True, "batteryLevel": 40}
         )  # starts charging
