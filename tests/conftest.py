@@ -25,7 +25,9 @@ def postgres() -> Iterator[PostgresCluster]:
     cluster.stop()
 
 
-def start_server(request: pytest.FixtureRequest, backend: str) -> Server:
+def start_server(
+    request: pytest.FixtureRequest, backend: str, env: dict[str, str] | None = None
+) -> Server:
     data_dir = new_data_dir()
     if backend == "sqlite":
         url = f"sqlite+aiosqlite:///{data_dir / 'gridlink.db'}"
@@ -38,6 +40,7 @@ def start_server(request: pytest.FixtureRequest, backend: str) -> Server:
         data_dir=data_dir,
         secret_key=secrets.token_urlsafe(32),
         admin_password="admin-" + secrets.token_hex(4),
+        extra_env=env or {},
     )
     server.start()
     return server
