@@ -193,3 +193,19 @@ def test_the_docs_signature_test_vector() -> None:
     body = b'{"payload":"example"}'
     assert is_valid(body, "example-secret", "sha1=e417e6fc2e7f8a78c93a35a7b344d36ce179fc8d")
     assert not is_valid(body, "other-secret", "sha1=e417e6fc2e7f8a78c93a35a7b344d36ce179fc8d")
+
+
+def test_every_asset_type_discovered_and_updated_validates(
+    server: Server, client: Credentials, receiver: Receiver
+) -> None:
+    kinds = [("vehicle", "TESLA"), ("charger", "ZAPTEC"), ("hvac", "DAIKIN"),
+             ("inverter", "FRONIUS"), ("battery", "TESLA"), ("meter", "TESLA")]  # fmt: skip
+    with server.api(client) as api:
+        subscribe(api, receiver)
+        for asset_type, vendor in kinds:
+            link(server, client, api, "home", asset_type, vendor, [f"{asset_type}:read:data"])
+        advance(api, 3600)
+        wanted = {f"user:{t}:{verb}" for t, _ in kinds for verb in ("discovered", "updated")}
+        receiver.wait_for(lambda r: wanted <= {e["event"] for e in r.events()}, what=str(wanted))
+    for event in receiver.events():
+        assert_webhook_event(event)
