@@ -8,12 +8,16 @@ processes hear of them only when, and only if, it commits.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 CHANNEL = "gridlink_changes"
 # Where a session collects the keys of what it changed.
 CHANGED = "gridlink.changed"
+# Work to do last in a transaction, just before it commits (see before_commit).
+BEFORE_COMMIT = "gridlink.before_commit"
 
 
 def user_key(client_id: str, user_id: str) -> str:
@@ -37,3 +41,16 @@ async def announce(session: AsyncSession, keys: set[str]) -> None:
         text("SELECT pg_notify(:channel, key) FROM unnest(CAST(:keys AS text[])) AS key"),
         {"channel": CHANNEL, "keys": sorted(keys)},
     )
+
+
+def before_commit(session: AsyncSession, name: str, work: Callable[[], Awaitable[None]]) -> None:
+    """Runs `work` once, as the transaction's last statements before it commits.
+    What takes a lock there holds it only for the commit: locks taken last can
+    never be part of a deadlock."""
+    session.info.setdefault(BEFORE_COMMIT, {}).setdefault(name, work)
+
+
+async def run_before_commit(session: AsyncSession) -> None:
+    pending: dict[str, Callable[[], Awaitable[None]]] = session.info.pop(BEFORE_COMMIT, {})
+    for work in pending.values():
+        await work()

@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
-from gridlink.db.changes import CHANGED, announce
+from gridlink.db.changes import CHANGED, announce, run_before_commit
 
 
 def make_engine(database_url: str) -> AsyncEngine:
@@ -58,6 +58,7 @@ class Database:
         async with self._sessions() as session:
             async with session.begin():
                 yield session
+                await run_before_commit(session)
                 await announce(session, session.info.get(CHANGED, set()))
             changed: set[str] | None = session.info.pop(CHANGED, None)
             if changed and self.on_commit is not None:

@@ -7,17 +7,17 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select, text
+from sqlalchemy import func, insert, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from gridlink.db.changes import mark_changed
+from gridlink.db.changes import before_commit, mark_changed
 from gridlink.db.tables import Event, Webhook
 from gridlink.events.catalogue import wants
 from gridlink.wire.timestamps import iso
 
-# Per transaction: each client's active subscriptions, and whose turn was taken.
+# Per transaction: each client's active subscriptions, and the events to write.
 _SUBSCRIPTIONS = "gridlink.subscriptions"
-_TURNS = "gridlink.event_turns"
+_WAITING = "gridlink.events"
 
 
 def events_key(client_id: str) -> str:
@@ -38,15 +38,34 @@ async def emit(
     version; it is called only when someone listens."""
     if not any(wants(events, name) for events in await _subscriptions(session, client_id)):
         return False  # nobody listens: an event nobody is owed
-    await _take_turn(session, client_id)
     payload: dict[str, Any] = {"createdAt": iso(at)}
     if user_id is not None:
         payload["user"] = {"id": user_id}
     payload["event"] = name
     payload.update(body())
-    session.add(Event(client_id=client_id, name=name, created_at=at, payload=payload))
+    waiting: list[dict[str, Any]] = session.info.setdefault(_WAITING, [])
+    waiting.append({"client_id": client_id, "name": name, "created_at": at, "payload": payload})
+    before_commit(session, "outbox", lambda: _write(session))
     await mark_changed(session, events_key(client_id))
     return True
+
+
+async def _write(session: AsyncSession) -> None:
+    """The transaction's events, written last: on PostgreSQL one transaction at
+    a time writes a client's events, until it commits, so their numbers are in
+    commit order and a reader that has seen event n has seen every earlier one.
+    (SQLite has one writer anyway.) Taken last, that turn cannot deadlock."""
+    waiting: list[dict[str, Any]] = session.info.pop(_WAITING, [])
+    if not waiting:
+        return
+    await session.flush()  # every row this transaction changes is locked before the turn
+    if session.get_bind().dialect.name == "postgresql":
+        for client_id in sorted({row["client_id"] for row in waiting}):
+            await session.execute(
+                text("SELECT pg_advisory_xact_lock(hashtext(:key))"),
+                {"key": events_key(client_id)},
+            )
+    await session.execute(insert(Event), waiting)
 
 
 async def _subscriptions(session: AsyncSession, client_id: str) -> list[list[str]]:
@@ -63,19 +82,6 @@ async def _subscriptions(session: AsyncSession, client_id: str) -> list[list[str
 def forget_subscriptions(session: AsyncSession, client_id: str) -> None:
     """After a webhook changes in this transaction, ask the database again."""
     session.info.get(_SUBSCRIPTIONS, {}).pop(client_id, None)
-
-
-async def _take_turn(session: AsyncSession, client_id: str) -> None:
-    """On PostgreSQL, one transaction at a time writes a client's events, until
-    it commits: so their numbers are in commit order, and a reader that has seen
-    event n has seen every earlier one. (SQLite has one writer anyway.)"""
-    turns: set[str] = session.info.setdefault(_TURNS, set())
-    if client_id in turns or session.get_bind().dialect.name != "postgresql":
-        return
-    await session.execute(
-        text("SELECT pg_advisory_xact_lock(hashtext(:key))"), {"key": events_key(client_id)}
-    )
-    turns.add(client_id)
 
 
 async def newest_event(session: AsyncSession, client_id: str) -> int:
