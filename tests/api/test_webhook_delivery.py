@@ -209,3 +209,18 @@ def test_every_asset_type_discovered_and_updated_validates(
         receiver.wait_for(lambda r: wanted <= {e["event"] for e in r.events()}, what=str(wanted))
     for event in receiver.events():
         assert_webhook_event(event)
+
+
+def test_a_stalled_receiver_does_not_delay_another(
+    server: Server, client: Credentials, receiver: Receiver
+) -> None:
+    with Receiver() as quick, server.api(client) as api:
+        vehicle_id = linked_vehicle(server, client, api, "two")
+        subscribe(api, receiver, events=["user:vehicle:updated"])
+        subscribe(api, quick, events=["user:vehicle:updated"])
+        receiver.hold()  # answers only when released (or after 4 s)
+        api.patch(f"/sandbox/assets/{vehicle_id}", json={"batteryLevel": 31.0})
+        quick.wait_for(lambda r: levels(r) == [31.0], timeout=3, what="the quick receiver")
+        assert levels(receiver) == []  # still stalled
+        receiver.release()
+        receiver.wait_for(lambda r: levels(r) == [31.0], what="the stalled receiver")
