@@ -30,6 +30,7 @@ from gridlink.auth import routes as token_routes
 from gridlink.config import Settings
 from gridlink.context import Context
 from gridlink.dashboard import routes as dashboard_routes
+from gridlink.dashboard import webhook_pages
 from gridlink.domain.errors import DomainError
 from gridlink.link import routes as link_routes
 from gridlink.runtime.change_listener import ChangeListener
@@ -83,6 +84,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(sandbox.router)
     app.include_router(link_routes.router)
     app.include_router(dashboard_routes.router)
+    app.include_router(webhook_pages.router)
     app.mount(
         "/link-static",
         StaticFiles(directory=Path(__file__).parent / "link" / "static"),

@@ -58,3 +58,33 @@ def line_chart(points: list[tuple[datetime, float | None]], label: str, unit: st
         f"{end:%d %b %H:%M}</text>"
         f"{lines}</svg></figure>"
     )
+
+
+BAR_ROW, BAR_LABEL = 26, 110
+
+
+def bar_chart(bars: list[tuple[str, int]], label: str) -> str:
+    """A horizontal SVG bar per (name, count); each bar's class is its name, lowercased."""
+    title = escape(label)
+    if not any(count for _, count in bars):
+        return f'<p class="muted">{title}: nothing yet.</p>'
+    most = max(count for _, count in bars)
+    # Room on the right for the longest count's digits.
+    plot_w = WIDTH - BAR_LABEL - RIGHT - 8 * len(str(most))
+    height = TOP + len(bars) * BAR_ROW + 4
+    rows: list[str] = []
+    for index, (name, count) in enumerate(bars):
+        top = TOP + index * BAR_ROW
+        width = count / most * plot_w
+        rows.append(
+            f'<text x="{BAR_LABEL - 8}" y="{top + 15}" class="tick" text-anchor="end">'
+            f"{escape(name)}</text>"
+            f'<rect x="{BAR_LABEL}" y="{top + 3}" width="{width:.1f}" height="{BAR_ROW - 8}" '
+            f'class="bar {escape(name.lower())}"/>'
+            f'<text x="{BAR_LABEL + width + 6:.1f}" y="{top + 15}" class="tick">{count}</text>'
+        )
+    return (
+        f'<figure class="chart"><figcaption>{title}</figcaption>'
+        f'<svg viewBox="0 0 {WIDTH} {height}" role="img" aria-label="{title}">'
+        f"{''.join(rows)}</svg></figure>"
+    )

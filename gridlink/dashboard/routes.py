@@ -22,7 +22,7 @@ from gridlink.context import Context, context_of
 from gridlink.crypto import cookie_key
 from gridlink.dashboard import sessions
 from gridlink.dashboard.charts import line_chart
-from gridlink.db.tables import Asset, AssetSample, User, VendorConnection
+from gridlink.db.tables import Asset, AssetSample, User, VendorConnection, Webhook
 from gridlink.domain import admin, clients, versions
 from gridlink.domain.asset_kinds import KINDS
 from gridlink.domain.catalogue import models_for
@@ -57,7 +57,7 @@ async def _require_admin(request: Request, context: Context, form: dict[str, str
     return cookie
 
 
-def _render(
+def render_page(
     request: Request,
     context: Context,
     cookie: str | None,
@@ -75,7 +75,7 @@ def _render(
     return templates.TemplateResponse(request, name, values, status_code=status)
 
 
-async def _guarded(request: Request, with_form: bool) -> tuple[Context, str, dict[str, str]]:
+async def guarded(request: Request, with_form: bool) -> tuple[Context, str, dict[str, str]]:
     context = context_of(request)
     form = await _form(request) if with_form else None
     cookie = await _require_admin(request, context, form)
@@ -84,7 +84,7 @@ async def _guarded(request: Request, with_form: bool) -> tuple[Context, str, dic
 
 @router.get("/login")
 async def login_page(request: Request) -> Response:
-    return _render(request, context_of(request), None, "login.html", {"error": None})
+    return render_page(request, context_of(request), None, "login.html", {"error": None})
 
 
 @router.post("/login")
@@ -95,7 +95,7 @@ async def login(request: Request) -> Response:
         ok = await admin.check_admin_password(session, form.get("password", ""))
         password_hash = await admin.admin_password_hash(session)
     if not ok or password_hash is None:
-        return _render(
+        return render_page(
             request, context, None, "login.html", {"error": "Wrong password."}, status=401
         )
     response = RedirectResponse("/dashboard", status_code=303)
@@ -113,7 +113,7 @@ async def login(request: Request) -> Response:
 
 @router.post("/logout")
 async def logout(request: Request) -> Response:
-    await _guarded(request, with_form=True)
+    await guarded(request, with_form=True)
     response = RedirectResponse("/dashboard/login", status_code=303)
     response.delete_cookie(sessions.COOKIE, path="/dashboard")
     return response
@@ -121,10 +121,10 @@ async def logout(request: Request) -> Response:
 
 @router.get("")
 async def home(request: Request) -> Response:
-    context, cookie, _ = await _guarded(request, with_form=False)
+    context, cookie, _ = await guarded(request, with_form=False)
     async with context.db.session() as session:
         all_clients = await clients.list_clients(session)
-    return _render(
+    return render_page(
         request, context, cookie, "clients.html",
         {"clients": all_clients, "versions": versions.SUPPORTED, "created": None},
     )  # fmt: skip
@@ -132,7 +132,7 @@ async def home(request: Request) -> Response:
 
 @router.post("/clients")
 async def create_client(request: Request) -> Response:
-    context, cookie, form = await _guarded(request, with_form=True)
+    context, cookie, form = await guarded(request, with_form=True)
     async with context.db.session() as session:
         client, secret = await clients.create_client(
             session,
@@ -140,7 +140,7 @@ async def create_client(request: Request) -> Response:
             form.get("environment", "sandbox"),
             form.get("default_api_version", versions.LATEST),
         )
-    return _render(
+    return render_page(
         request, context, cookie, "secret.html",
         {"client": client, "secret": secret, "heading": "Client created"},
     )  # fmt: skip
@@ -168,6 +168,11 @@ async def _client_page(
                 select(Asset).where(Asset.client_id == client_id).order_by(Asset.pk)
             )
         )
+        client_webhooks = list(
+            await session.scalars(
+                select(Webhook).where(Webhook.client_id == client_id).order_by(Webhook.pk)
+            )
+        )
     linked: dict[int, list[VendorConnection]] = {}
     for connection in connections:
         linked.setdefault(connection.user_pk, []).append(connection)
@@ -176,12 +181,13 @@ async def _client_page(
         owned.setdefault(asset.user_pk, []).append(asset)
     asset_type = extra.pop("asset_type", None)
     vendor = extra.pop("vendor", None)
-    return _render(
+    return render_page(
         request, context, cookie, "client.html",
         {
             "client": client,
             "assets": described,
             "users": [(u, linked.get(u.pk, []), owned.get(u.pk, [])) for u in user_rows],
+            "webhooks": client_webhooks,
             "versions": versions.SUPPORTED,
             "asset_types": ASSET_TYPES,
             "new_type": asset_type,
@@ -196,7 +202,7 @@ async def _client_page(
 
 @router.get("/clients/{client_id}")
 async def client_page(request: Request, client_id: str) -> Response:
-    context, cookie, _ = await _guarded(request, with_form=False)
+    context, cookie, _ = await guarded(request, with_form=False)
     asset_type = request.query_params.get("type")
     vendor = request.query_params.get("vendor")
     if asset_type not in ASSET_TYPES:
@@ -210,7 +216,7 @@ async def client_page(request: Request, client_id: str) -> Response:
 
 @router.post("/clients/{client_id}/settings")
 async def update_client(request: Request, client_id: str) -> Response:
-    context, _, form = await _guarded(request, with_form=True)
+    context, _, form = await guarded(request, with_form=True)
     async with context.db.session() as session:
         client = await clients.set_default_api_version(
             session, client_id, form.get("default_api_version", "")
@@ -224,12 +230,12 @@ async def update_client(request: Request, client_id: str) -> Response:
 
 @router.post("/clients/{client_id}/rotate-secret")
 async def rotate_secret(request: Request, client_id: str) -> Response:
-    context, cookie, form = await _guarded(request, with_form=True)
+    context, cookie, form = await guarded(request, with_form=True)
     if form.get("confirm") != "on":
         raise DomainError("Tick the box to confirm that the current secret should stop working.")
     async with context.db.session() as session:
         client, secret = await clients.rotate_secret(session, client_id)
-    return _render(
+    return render_page(
         request, context, cookie, "secret.html",
         {"client": client, "secret": secret, "heading": "New client secret"},
     )  # fmt: skip
@@ -237,7 +243,7 @@ async def rotate_secret(request: Request, client_id: str) -> Response:
 
 @router.post("/clients/{client_id}/virtual-assets")
 async def create_virtual_asset(request: Request, client_id: str) -> Response:
-    context, cookie, form = await _guarded(request, with_form=True)
+    context, cookie, form = await guarded(request, with_form=True)
     async with context.db.session() as session:
         client = await clients.get_client(session, client_id)
         asset, _ = await accounts.create_virtual_asset(
@@ -256,7 +262,7 @@ async def create_virtual_asset(request: Request, client_id: str) -> Response:
 
 @router.get("/clients/{client_id}/assets/{asset_id}")
 async def asset_page(request: Request, client_id: str, asset_id: str) -> Response:
-    context, cookie, _ = await _guarded(request, with_form=False)
+    context, cookie, _ = await guarded(request, with_form=False)
     async with context.db.session() as session:
         client = await clients.get_client(session, client_id)
         asset = await session.scalar(
@@ -288,7 +294,7 @@ async def asset_page(request: Request, client_id: str, asset_id: str) -> Respons
         Markup(line_chart([(aware(s.at), s.values.get(path)) for s in samples], label, unit))
         for path, label, unit in kind.history
     ]
-    return _render(
+    return render_page(
         request, context, cookie, "asset.html",
         {"client": client, "asset": body, "kind": kind, "charts": charts,
          "state": json.dumps(body, indent=2, ensure_ascii=False), "now": now,
@@ -299,7 +305,7 @@ async def asset_page(request: Request, client_id: str, asset_id: str) -> Respons
 
 @router.post("/clients/{client_id}/assets/{asset_id}/override")
 async def override_asset(request: Request, client_id: str, asset_id: str) -> Response:
-    context, _, form = await _guarded(request, with_form=True)
+    context, _, form = await guarded(request, with_form=True)
     field, raw = form.get("field", ""), form.get("value", "")
     if field == "pluggedInVehicleId":
         await context.engine.override(client_id, asset_id, {field: raw or None})
@@ -325,7 +331,7 @@ async def override_asset(request: Request, client_id: str, asset_id: str) -> Res
 
 @router.post("/clients/{client_id}/clock/advance")
 async def advance_clock(request: Request, client_id: str) -> Response:
-    context, _, form = await _guarded(request, with_form=True)
+    context, _, form = await guarded(request, with_form=True)
     try:
         seconds = float(form.get("hours", "0")) * 3600
     except ValueError:
@@ -361,7 +367,7 @@ async def error_page(request: Request, error: Exception) -> Response:
     else:
         status, message = 500, "Something went wrong."
     cookie = request.cookies.get(sessions.COOKIE)
-    return _render(
+    return render_page(
         request, context, cookie, "error.html",
         {"status": status, "message": message, "back": request.headers.get("referer")},
         status=status,

@@ -110,6 +110,14 @@ class Worker:
     async def _claim(self, session: AsyncSession, now: datetime) -> Webhook | None:
         """The webhook, if this process may deliver for it (its lease, renewed)."""
         owner = self.services.owner
+        webhook = await session.get(Webhook, self.webhook_pk, populate_existing=True)
+        if webhook is None:
+            return None
+        held_long_enough = (
+            webhook.lease_until is not None and aware(webhook.lease_until) > now + LEASE / 2
+        )
+        if webhook.lease_owner == owner and held_long_enough:
+            return webhook  # no write needed to keep it
         claimed = await session.execute(
             update(Webhook)
             .where(
