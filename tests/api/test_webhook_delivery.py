@@ -112,8 +112,9 @@ def test_a_failing_receiver_gets_the_same_delivery_again_until_it_recovers(
     assert levels(receiver) == [11.0, 12.0, 13.0]
 
 
-def test_a_receiver_that_keeps_failing_turns_the_webhook_inactive_until_a_test(
-    server: Server, client: Credentials, receiver: Receiver
+@pytest.mark.parametrize("revival", ["test", "update"])
+def test_a_receiver_that_keeps_failing_turns_the_webhook_inactive_until_revived(
+    server: Server, client: Credentials, receiver: Receiver, revival: str
 ) -> None:
     with server.api(client) as api:
         vehicle_id = linked_vehicle(server, client, api, "dead")
@@ -129,8 +130,11 @@ def test_a_receiver_that_keeps_failing_turns_the_webhook_inactive_until_a_test(
         assert attempts >= 3  # retried with growing intervals before giving up
         api.patch(f"/sandbox/assets/{vehicle_id}", json={"batteryLevel": 22.0})
         receiver.failures_left = 0
-        result = api.post(f"/webhooks/{webhook['id']}/test").json()
-        assert result["status"] == "SUCCESS"
+        if revival == "test":
+            result = api.post(f"/webhooks/{webhook['id']}/test").json()
+            assert result["status"] == "SUCCESS"
+        else:
+            assert api.patch(f"/webhooks/{webhook['id']}", json={}).status_code == 200
         assert api.get(f"/webhooks/{webhook['id']}").json()["isActive"] is True
         api.patch(f"/sandbox/assets/{vehicle_id}", json={"batteryLevel": 23.0})
         receiver.wait_for(lambda r: 23.0 in levels(r), what="delivery after reactivation")
