@@ -13,6 +13,7 @@ import pytest
 from tests.api.test_sandbox_devices import link
 from tests.conftest import BACKENDS, start_server
 from tests.support.receiver import Receiver
+from tests.support.server import Server
 
 PLACES = 60
 
@@ -81,3 +82,40 @@ def test_no_acknowledged_change_is_lost_across_a_kill(
     finally:
         server.stop()
         shutil.rmtree(server.data_dir, ignore_errors=True)
+
+
+def test_two_processes_deliver_each_event_once_in_order(request: pytest.FixtureRequest) -> None:
+    if "postgresql" not in BACKENDS:
+        pytest.skip("several processes share one database only on PostgreSQL")
+    first = start_server(request, "postgresql")
+    second = Server(
+        backend="postgresql", database_url=first.database_url,
+        data_dir=first.data_dir / "second", secret_key=first.secret_key,
+        admin_password=first.admin_password,
+    )  # fmt: skip
+    second.data_dir.mkdir()
+    second.start()
+    try:
+        client = first.new_client()
+        with Receiver() as receiver, first.api(client) as one, second.api(client) as two:
+            charger_id = link(first, client, one, "both", "charger", "ZAPTEC",
+                              ["charger:read:data"])  # fmt: skip
+            places = [
+                one.post("/users/both/locations",
+                         json={"name": f"P{n}", "latitude": 59.9, "longitude": 10.7}).json()["id"]
+                for n in range(20)
+            ]  # fmt: skip
+            one.post("/webhooks", json={"url": receiver.url, "secret": "shared-secret",
+                                        "events": ["user:charger:updated"]})  # fmt: skip
+            for n, place in enumerate(places):  # changes made through either process
+                api = one if n % 2 else two
+                response = api.put(f"/chargers/{charger_id}", json={"locationId": place})
+                assert response.status_code == 200
+            receiver.wait_for(lambda r: len(r.events()) >= len(places), what="every change")
+            time.sleep(1)  # a second delivering process would show up as duplicates by now
+        ids = [e["charger"]["location"]["id"] for e in receiver.events()]
+        assert ids == places
+    finally:
+        second.stop()
+        first.stop()
+        shutil.rmtree(first.data_dir, ignore_errors=True)
