@@ -275,3 +275,30 @@ class WebhookDelivery(Base):
     response_body: Mapped[str | None] = mapped_column(String(2000), nullable=True)
     error: Mapped[str | None] = mapped_column(String(500), nullable=True)
     __table_args__ = (Index("ix_webhook_deliveries_webhook_state", "webhook_pk", "state", "pk"),)
+
+
+class Tariff(Base):
+    """A client's named rates (decimal-string costs per kWh), by its own id."""
+
+    __tablename__ = "tariffs"
+    __table_args__ = (UniqueConstraint("client_id", "tariff_id"),)
+    pk: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    client_id: Mapped[str] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"))
+    tariff_id: Mapped[str] = mapped_column(String(36))
+    # [{"name": ..., "cost": "0.42"}], in the order given.
+    rates: Mapped[list[dict[str, str]]] = mapped_column(JSON)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class LocationTariff(Base):
+    """Which rate of a tariff applies at a location when (weekdays, local times)."""
+
+    __tablename__ = "location_tariffs"
+    location_pk: Mapped[int] = mapped_column(
+        ForeignKey("locations.pk", ondelete="CASCADE"), primary_key=True
+    )
+    tariff_pk: Mapped[int] = mapped_column(ForeignKey("tariffs.pk", ondelete="CASCADE"))
+    # [{"name": ..., "weekdays": [0..6], "from": "HH:MM", "to": "HH:MM"}]
+    intervals: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    tariff: Mapped[Tariff] = relationship(lazy="joined")
