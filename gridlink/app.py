@@ -23,6 +23,7 @@ from gridlink.api import (
     problems,
     sandbox,
     service,
+    smart_charging,
     tariffs,
     users,
     webhooks,
@@ -83,6 +84,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(hem_systems.router)
     app.include_router(webhooks.router)
     app.include_router(tariffs.router)
+    app.include_router(smart_charging.router)
     app.include_router(sandbox.router)
     app.include_router(link_routes.router)
     app.include_router(dashboard_routes.router)

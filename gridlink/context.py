@@ -32,6 +32,7 @@ class Context:
     def build(cls, settings: Settings) -> Context:
         db = Database(settings.database_url)
         vault = Vault(settings.secret_key)
+        executor = SandboxConnector(settings.sandbox_action_delay)
         context = cls(
             settings=settings,
             db=db,
@@ -39,8 +40,8 @@ class Context:
             signer=TokenSigner(signing_key(settings.secret_key)),
             clients=ClientCache(db),
             reads=ReadCache(),
-            engine=Engine(db),
-            executor=SandboxConnector(settings.sandbox_action_delay),
+            engine=Engine(db, executor),
+            executor=executor,
             webhooks=Dispatcher(db, vault, settings),
         )
         db.on_commit = context.changed

@@ -12,7 +12,8 @@ from gridlink.api.responses import json_response
 from gridlink.auth.caller import Caller
 from gridlink.auth.dependencies import CallerDep, api_version
 from gridlink.context import Context, context_of
-from gridlink.domain import actions, assets
+from gridlink.db.tables import SmartChargingStatus
+from gridlink.domain import actions, assets, smart_charging
 from gridlink.domain.asset_kinds import KINDS, AssetKind
 from gridlink.wire.actions import (
     ChargingPayload,
@@ -34,6 +35,13 @@ async def _control(
         asset = await assets.get_asset(
             session, caller.client_id, kind, request.path_params[kind.id_param]
         )
+        if command == "charging":
+            status = await session.get(SmartChargingStatus, asset.pk)
+            if smart_charging.is_controlling(status):
+                raise smart_charging.ControlledBySmartCharging(
+                    f"A smart charging plan controls this {kind.name}; use a smart override "
+                    "or disable smart charging first."
+                )
         action = await actions.create(session, context.executor, asset, command, target)
         body = action_json(action)
     return json_response(body, version)

@@ -302,3 +302,57 @@ class LocationTariff(Base):
     intervals: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     tariff: Mapped[Tariff] = relationship(lazy="joined")
+
+
+class SmartChargingPlan(Base):
+    """A night's plan for a vehicle: stop now (after any minimum), start when
+    prices are lowest and still be done by the deadline."""
+
+    __tablename__ = "smart_charging_plans"
+    pk: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    id: Mapped[str] = mapped_column(String(36), unique=True)
+    client_id: Mapped[str] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"))
+    asset_pk: Mapped[int] = mapped_column(ForeignKey("assets.pk", ondelete="CASCADE"), index=True)
+    location_id: Mapped[str | None] = mapped_column(String(36), nullable=True)
+    currency: Mapped[str] = mapped_column(String(3))
+    non_smart_cost: Mapped[float] = mapped_column(Float)
+    smart_cost: Mapped[float | None] = mapped_column(Float, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    stop_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    start_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    estimated_finish_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    deadline_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    stop_confirmed_at: Mapped[datetime | None] = mapped_column(
+        DateTime(timezone=True), nullable=True
+    )
+    start_confirmed_at: Mapped[datetime | None] = mapped_column(
+        DateTime(timezone=True), nullable=True
+    )
+    ended_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    final_state: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    failure_condition: Mapped[str | None] = mapped_column(String(32), nullable=True)
+
+
+class SmartChargingStatus(Base):
+    """Where smart charging stands for one vehicle, and what it waits for."""
+
+    __tablename__ = "smart_charging_statuses"
+    asset_pk: Mapped[int] = mapped_column(
+        ForeignKey("assets.pk", ondelete="CASCADE"), primary_key=True
+    )
+    client_id: Mapped[str] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"))
+    state: Mapped[str] = mapped_column(String(48))
+    state_changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    plan_pk: Mapped[int | None] = mapped_column(
+        ForeignKey("smart_charging_plans.pk", ondelete="SET NULL"), nullable=True
+    )
+    # The action smart charging sent last, to see whether it went through.
+    action_id: Mapped[str | None] = mapped_column(String(36), nullable=True)
+    # Planned once per plug-in: set when a plan is made, cleared when unplugged.
+    planned_this_plug_in: Mapped[bool] = mapped_column(Boolean, default=False)
+    # When the plan next needs a look (sandbox time), even if nothing is reported.
+    next_check_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    # A smart override: {"createdAt", "endedAt", "vendorActionId"}, or None.
+    override: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    plan: Mapped[SmartChargingPlan | None] = relationship(lazy="joined")

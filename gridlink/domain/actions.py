@@ -47,12 +47,21 @@ class Executor(Protocol):
     """The connector side: can the device do this now, and when will it answer?"""
 
     async def check(
-        self, session: AsyncSession, asset: Asset, kind: str, target: dict[str, Any]
+        self,
+        session: AsyncSession,
+        asset: Asset,
+        kind: str,
+        target: dict[str, Any],
+        at: datetime | None = None,
     ) -> None: ...
 
     async def now(self, session: AsyncSession, asset: Asset) -> datetime: ...
 
     async def submitted(self, session: AsyncSession, action: Action) -> None: ...
+
+    async def wake_at(self, session: AsyncSession, asset: Asset, at: datetime) -> None:
+        """Have the device looked at no later than `at` (a plan's next step)."""
+        ...
 
 
 def _capability(kind: str, target: dict[str, Any]) -> str:
@@ -80,8 +89,15 @@ async def _active(session: AsyncSession, asset: Asset) -> Action | None:
 
 
 async def create(
-    session: AsyncSession, executor: Executor, asset: Asset, kind: str, target: dict[str, Any]
+    session: AsyncSession,
+    executor: Executor,
+    asset: Asset,
+    kind: str,
+    target: dict[str, Any],
+    at: datetime | None = None,
 ) -> Action:
+    """A new PENDING action, sent now (or at `at`: a device's own time, when
+    smart charging acts from inside the simulation)."""
     scope = CONTROL_SCOPES[kind].format(type=asset.asset_type)
     if scope not in asset.connection.scopes:
         raise BadRequest(f"The user did not grant the {scope} scope for this {asset.asset_type}.")
@@ -100,8 +116,8 @@ async def create(
         and previous.target == target
     ):
         return previous
-    await executor.check(session, asset, kind, target)
-    now = await executor.now(session, asset)
+    await executor.check(session, asset, kind, target, at)
+    now = at or await executor.now(session, asset)
     if previous is not None:
         await _resolve(session, previous, CANCELLED, now, {"type": "CONFLICT",
                        "detail": "A newer action for the same target replaced it."})  # fmt: skip

@@ -77,7 +77,11 @@ def _closed_all_of(node: Any) -> Any:
 
 def _nullable_marker(part: Any) -> bool:
     kinds = part.get("type") if isinstance(part, dict) else None
-    return isinstance(kinds, list) and "null" in kinds and set(part) <= {"type", "description"}
+    return (
+        isinstance(kinds, list)
+        and "null" in kinds
+        and set(part) <= {"type", "description", "example"}
+    )
 
 
 def _resolve(node: Any) -> Any:

@@ -36,7 +36,7 @@ from gridlink.connectors.sandbox.simulators.meter import MeterSimulator
 from gridlink.connectors.sandbox.simulators.vehicle import VehicleSimulator
 from gridlink.db.engine import Database
 from gridlink.db.tables import Action, Asset, Location, VirtualAsset
-from gridlink.domain import actions, interventions
+from gridlink.domain import actions, interventions, smart_charging
 from gridlink.domain.errors import BadRequest, NotFound
 from gridlink.domain.reports import apply_report, report_credentials
 from gridlink.wire.timestamps import iso
@@ -217,13 +217,18 @@ class SandboxConnector:
         return va
 
     async def check(
-        self, session: AsyncSession, asset: Asset, kind: str, target: dict[str, Any]
+        self,
+        session: AsyncSession,
+        asset: Asset,
+        kind: str,
+        target: dict[str, Any],
+        at: datetime | None = None,
     ) -> None:
         sim = simulator_for(asset.asset_type)
         if sim is None:
             raise BadRequest(f"A {asset.asset_type} cannot be controlled in the sandbox yet.")
         va = await self._device(session, asset)
-        now = await self.now(session, asset)
+        now = at or await self.now(session, asset)
         vehicle = await pairing.partner(session, va) if asset.asset_type == "charger" else None
         if vehicle is not None and kind == "charging" and vehicle.sim_state is not None:
             # Plugged into a linked vehicle: whether it can charge is the vehicle's to say.
@@ -237,6 +242,12 @@ class SandboxConnector:
 
     async def submitted(self, session: AsyncSession, action: Action) -> None:
         action.due_at = action.created_at + self.action_delay
+
+    async def wake_at(self, session: AsyncSession, asset: Asset, at: datetime) -> None:
+        va = await session.get(VirtualAsset, asset.device_ref)
+        if va is None or va.next_event_at is None:
+            return
+        va.next_event_at = min(clock.aware(va.next_event_at), at)
 
 
 async def start_simulating(session: AsyncSession, va: VirtualAsset, now: datetime) -> None:
@@ -283,12 +294,31 @@ async def _report(
             await apply_report(session, asset, report, at)
 
 
-def _schedule(va: VirtualAsset, sim: Simulator, site: Site, at: datetime) -> None:
+def _schedule(
+    va: VirtualAsset, sim: Simulator, site: Site, at: datetime, wanted: datetime | None = None
+) -> None:
+    """When the device is next looked at: its vendor's cadence, its next change
+    of its own, or when smart charging `wanted` a look, whichever comes first."""
     assert va.sim_state is not None
     cadence = ACTIVE_CADENCE if sim.is_active(va.sim_state) else IDLE_CADENCE
     change = sim.seconds_until_change(va.sim_state, va.properties, site, at)
     wait = min(cadence, change) if change is not None and change > 1e-3 else cadence
     va.next_event_at = at + timedelta(seconds=wait)
+    if wanted is not None and at < wanted < va.next_event_at:
+        va.next_event_at = wanted
+
+
+async def _smart_charging(
+    session: AsyncSession, executor: SandboxConnector, assets: list[Asset], at: datetime
+) -> smart_charging.Step:
+    """Smart charging's look at a vehicle that just reported, at the vehicle's time."""
+    step = smart_charging.Step()
+    for asset in assets:
+        if asset.asset_type == "vehicle" and smart_charging.policy_of(asset).get("isEnabled"):
+            taken = await smart_charging.control(session, executor, asset, at)
+            step.actions += taken.actions
+            step.next_check_at = taken.next_check_at
+    return step
 
 
 async def _execute(
@@ -298,6 +328,7 @@ async def _execute(
     sim: Simulator,
     action: Action,
     at: datetime,
+    executor: SandboxConnector,
 ) -> None:
     assert va.sim_state is not None
     state = va.sim_state
@@ -320,7 +351,7 @@ async def _execute(
             vehicle.sim_state = pairing.carry_out(
                 state, vehicle.sim_state, vehicle_sim, action.kind, action.target
             )
-            await _report_now(session, places, vehicle, at)
+            await _report_now(session, places, vehicle, at, executor)
         else:
             sim.check(state, action.kind, action.target)
     except CommandRejected as error:
@@ -338,6 +369,7 @@ async def _run_device(
     assets: list[Asset],
     pending: list[Action],
     until: datetime,
+    executor: SandboxConnector,
 ) -> None:
     """Every event of one device up to `until`, in time order."""
     sim = simulator_for(va.asset_type)
@@ -356,12 +388,19 @@ async def _run_device(
         va.sim_state = _advanced(va, sim, site, at)
         va.simulated_at = at
         if action_at is not None and at == action_at:
-            await _execute(session, places, va, sim, pending.pop(0), at)
+            action = pending.pop(0)
+            if action.state == actions.PENDING:  # not cancelled meanwhile
+                await _execute(session, places, va, sim, action, at, executor)
         await _report(session, va, sim, site, assets, at)
-        _schedule(va, sim, site, at)
+        step = await _smart_charging(session, executor, assets, at)
+        if step.actions:  # sent at this instant: carried out in this same run
+            pending = sorted([*pending, *step.actions], key=lambda a: clock.aware(a.due_at or at))
+        _schedule(va, sim, site, at, step.next_check_at)
 
 
-async def run_client(session: AsyncSession, client_id: str, until: datetime) -> int:
+async def run_client(
+    session: AsyncSession, client_id: str, until: datetime, executor: SandboxConnector
+) -> int:
     """Runs the client's due devices up to `until`; returns how many it moved."""
     if not await lock_client(session, client_id, wait=False):
         return 0
@@ -404,7 +443,7 @@ async def run_client(session: AsyncSession, client_id: str, until: datetime) -> 
     # be past that instant yet. Devices that look at their neighbours go last.
     devices.sort(key=lambda va: RUN_ORDER.get(va.asset_type, 1))
     for va in devices:
-        await _run_device(session, places, va, linked[va.id], by_device[va.id], until)
+        await _run_device(session, places, va, linked[va.id], by_device[va.id], until, executor)
         # A long fast-forward must not starve the requests this process serves.
         await asyncio.sleep(0)
     return len(devices)
@@ -423,7 +462,11 @@ async def lock_client(session: AsyncSession, client_id: str, wait: bool) -> bool
 
 
 async def apply_overrides(
-    session: AsyncSession, client_id: str, asset_id: str, changes: dict[str, Any]
+    session: AsyncSession,
+    client_id: str,
+    asset_id: str,
+    changes: dict[str, Any],
+    executor: SandboxConnector,
 ) -> dict[str, Any]:
     """Changes a virtual asset at once, as a person with the device would, and
     reports it at once."""
@@ -479,12 +522,16 @@ async def apply_overrides(
             "chargerRef": None, "chargerKw": None}  # fmt: skip
         partner_before.sim_state = {**partner_before.sim_state, **released, "isPluggedIn": False}
     for device in dict.fromkeys(d for d in (va, partner_before, partner_after) if d is not None):
-        await _report_now(session, places, device, now)
+        await _report_now(session, places, device, now, executor)
     return {"id": asset.id, "applied": changes, "at": iso(now)}
 
 
 async def _report_now(
-    session: AsyncSession, places: Places, va: VirtualAsset, now: datetime
+    session: AsyncSession,
+    places: Places,
+    va: VirtualAsset,
+    now: datetime,
+    executor: SandboxConnector,
 ) -> None:
     sim = simulator_for(va.asset_type)
     if sim is None or va.sim_state is None:
@@ -496,14 +543,16 @@ async def _report_now(
     )
     site = await places.site(va, linked)  # an outdoor override changes the site
     await _report(session, va, sim, site, linked, now)
-    _schedule(va, sim, site, now)
+    step = await _smart_charging(session, executor, linked, now)
+    _schedule(va, sim, site, now, step.next_check_at)
 
 
 class Engine:
     """Runs every sandbox client's devices; one run per client at a time."""
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, executor: SandboxConnector) -> None:
         self._db = db
+        self._executor = executor
         self._locks: dict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
 
     async def run_until(self, client_id: str, until: datetime | None = None) -> datetime:
@@ -514,7 +563,7 @@ class Engine:
         while True:
             async with self._db.session() as session:
                 moment = until or await clock.now(session, client_id)
-                moved = await run_client(session, client_id, moment)
+                moved = await run_client(session, client_id, moment, self._executor)
             if moved < BATCH:
                 return moment
 
@@ -526,7 +575,7 @@ class Engine:
             await self._run(client_id, None)
             async with self._db.session() as session:
                 await lock_client(session, client_id, wait=True)
-                return await apply_overrides(session, client_id, asset_id, changes)
+                return await apply_overrides(session, client_id, asset_id, changes, self._executor)
 
     async def tick(self) -> None:
         """One pass over every client with something due (the background loop)."""
