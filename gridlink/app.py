@@ -24,6 +24,7 @@ from gridlink.api import (
     sandbox,
     service,
     smart_charging,
+    statistics,
     tariffs,
     users,
     webhooks,
@@ -85,6 +86,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(webhooks.router)
     app.include_router(tariffs.router)
     app.include_router(smart_charging.router)
+    app.include_router(statistics.router)
     app.include_router(sandbox.router)
     app.include_router(link_routes.router)
     app.include_router(dashboard_routes.router)

@@ -23,6 +23,8 @@ class AssetKind:
     reports_coordinates: bool = False
     # Document paths kept as history, for charts: (path, label, unit).
     history: tuple[tuple[str, str, str], ...] = ()
+    # The history path of the power it draws (or produces), for statistics.
+    power: str | None = None
 
     @property
     def read_scope(self) -> str:
@@ -37,15 +39,19 @@ KINDS: Final[dict[str, AssetKind]] = {
     kind.name: kind
     for kind in (
         AssetKind("vehicle", "vehicles", "vehicleId", "Vehicles", reports_coordinates=True,
+                  power="chargeState.chargeRate",
                   history=(("chargeState.batteryLevel", "Battery level", "%"),
                            ("chargeState.chargeRate", "Charge rate", "kW"))),
         AssetKind("charger", "chargers", "chargerId", "Chargers", settable_location=True,
+                  power="chargeState.chargeRate",
                   history=(("chargeState.chargeRate", "Charge rate", "kW"),)),
         AssetKind("hvac", "hvacs", "hvacId", "HVAC", settable_location=True,
+                  power="consumptionRate",
                   history=(("temperatureState.currentTemperature", "Room temperature", "°C"),
-                           ("thermostatState.heatSetpoint", "Heat setpoint", "°C"))),
+                           ("thermostatState.heatSetpoint", "Heat setpoint", "°C"),
+                           ("consumptionRate", "Consumption", "kW"))),
         AssetKind("inverter", "inverters", "inverterId", "Solar inverters",
-                  reports_coordinates=True,
+                  reports_coordinates=True, power="productionState.productionRate",
                   history=(("productionState.productionRate", "Production", "kW"),)),
         AssetKind("battery", "batteries", "batteryId", "Batteries", reports_coordinates=True,
                   history=(("chargeState.batteryLevel", "Battery level", "%"),

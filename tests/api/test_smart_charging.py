@@ -116,6 +116,7 @@ def test_a_night_plan_charges_in_the_cheap_hours_and_is_full_by_the_deadline(
                 e["smartChargingStatus"]["state"] == "PLAN:ENDED:FINISHED" for e in r.events()
             )
         )
+        check_statistics(api, vehicle_id, parse(plan["stopAt"]))
     states = [e["smartChargingStatus"]["state"] for e in receiver.events()]
     assert "PLAN:EXECUTING:STOPPING" in states and "PLAN:EXECUTING:STARTED" in states
     for event in receiver.events():
@@ -169,3 +170,29 @@ def test_policy_rules_overrides_and_control_conflicts(server: Server, client: Cr
         assert latest["finalState"] == "PLAN:ENDED:DISABLED"
         assert api.get(f"/vehicles/{vehicle_id}/smart-charging-plans/"
                        "00000000-0000-0000-0000-000000000000").status_code == 404  # fmt: skip
+
+
+def check_statistics(api: httpx.Client, vehicle_id: str, since: datetime) -> None:
+    """The energy went in during the cheap hours, and smart charging saved money."""
+    query = {"startDate": since.isoformat(), "type": "vehicle", "id": vehicle_id}
+    hourly = api.get("/users/night/statistics/charging", params={**query, "resolution": "HOUR"})
+    assert hourly.status_code == 200, hourly.text
+    assert_response("GET", "/users/{userId}/statistics/charging", 200, hourly.json())
+    by_hour = {parse(b["date"]).astimezone(OSLO).hour: b for b in hourly.json()}
+    cheap = sum(by_hour[h]["kwhSum"] for h in (1, 2, 3, 4))
+    total = sum(b["kwhSum"] for b in hourly.json())
+    assert cheap > 40  # 60 % of a 75 kWh battery, a little of it after 05:00
+    assert sum(by_hour[h]["kwhSum"] for h in (1, 2, 3, 4, 5)) / total > 0.99
+    assert sum(by_hour[h]["kwhSum"] for h in (19, 20, 21, 22, 23, 0)) == 0
+    assert by_hour[1]["price"]["mean"] == 0.10 and by_hour[20]["price"]["mean"] == 2.00
+    assert sum(b["estimatedSavings"] or 0 for b in hourly.json()) > 0
+
+    sessions = api.get("/users/night/statistics/charging/sessions", params=query)
+    assert_response("GET", "/users/{userId}/statistics/charging/sessions", 200, sessions.json())
+    main = max(sessions.json(), key=lambda s: s["kwhSum"])
+    assert parse(main["from"]).astimezone(OSLO).hour == 1
+    assert main["estimatedSavings"] > 0
+    assert main["nonSmartPrice"]["mean"] == 2.00
+    daily = api.get("/users/night/statistics/charging", params=query)  # resolution DAY
+    assert_response("GET", "/users/{userId}/statistics/charging", 200, daily.json())
+    assert abs(sum(b["kwhSum"] for b in daily.json()) - total) < 0.01

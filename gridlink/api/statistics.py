@@ -1,0 +1,179 @@
+"""Statistics: charging by time bucket and by session, inverter production,
+and HEM systems (which gridlink does not simulate yet)."""
+
+from __future__ import annotations
+
+import calendar
+import re
+from datetime import UTC, datetime, timedelta
+from typing import Annotated, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from fastapi import APIRouter, Query, Request
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+from starlette.responses import Response
+
+from gridlink.api.responses import json_response
+from gridlink.auth.caller import Caller
+from gridlink.auth.dependencies import CallerDep, api_version
+from gridlink.context import context_of
+from gridlink.db.tables import Asset
+from gridlink.domain import assets, statistics, users
+from gridlink.domain.asset_kinds import KINDS
+from gridlink.domain.clock import now as client_now
+from gridlink.domain.errors import BadRequest, NotFound
+from gridlink.wire.timestamps import iso
+
+router = APIRouter(tags=["Statistics"])
+
+DeviceType = Literal["charger", "vehicle", "hvac"]
+Resolution = Literal["QUARTER_HOUR", "HALF_HOUR", "HOUR", "DAY", "WEEK", "MONTH", "YEAR"]
+# A day of quarter hours stays provisional until this long after it ends.
+SETTLING = timedelta(minutes=15)
+
+
+def _instant(value: str, name: str) -> datetime:
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        raise BadRequest(f"{name} must be an ISO 8601 date-time, not {value!r}.") from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+async def _devices(
+    session: AsyncSession,
+    caller: Caller,
+    user_id: str,
+    device_type: str,
+    device_id: str | None,
+    location_id: str | None,
+) -> list[Asset]:
+    user = await users.get_user(session, caller.client_id, user_id)
+    query = select(Asset).where(
+        Asset.client_id == caller.client_id,
+        Asset.user_pk == user.pk,
+        Asset.asset_type == device_type,
+    )
+    if device_id is not None:
+        query = query.where(Asset.id == device_id)
+    if location_id is not None and device_type != "vehicle":
+        query = query.where(Asset.location_id == location_id)
+    found = list(await session.scalars(query.order_by(Asset.pk)))
+    if device_id is not None and not found:
+        raise NotFound(f"No {device_type} with id {device_id} belongs to user {user_id}.")
+    return found
+
+
+async def _span(
+    session: AsyncSession, caller: Caller, start_date: str, end_date: str | None
+) -> tuple[datetime, datetime]:
+    start = _instant(start_date, "startDate")
+    end = _instant(end_date, "endDate") if end_date else await client_now(session, caller.client_id)
+    if end <= start:
+        raise BadRequest("endDate must be after startDate.")
+    return start, end
+
+
+@router.get("/users/{userId}/statistics/charging", summary="Get User Charging Statistics")
+async def charging(
+    request: Request,
+    caller: CallerDep,
+    userId: str,  # noqa: N803
+    startDate: str,  # noqa: N803
+    type: DeviceType,  # noqa: A002 - the wire name
+    endDate: str | None = None,  # noqa: N803
+    locationId: str | None = None,  # noqa: N803
+    id: str | None = None,  # noqa: A002 - the wire name
+    utcOffset: Annotated[float | None, Query()] = None,  # noqa: N803
+    resolution: Resolution = "DAY",
+) -> Response:
+    version = api_version(request, caller)
+    async with context_of(request).db.session() as session:
+        start, end = await _span(session, caller, startDate, endDate)
+        devices = await _devices(session, caller, userId, type, id, locationId)
+        body = await statistics.charging_timeseries(
+            session, devices, start, end, resolution, utcOffset or 0.0
+        )
+    return json_response(body, version)
+
+
+@router.get(
+    "/users/{userId}/statistics/charging/sessions",
+    summary="Get User Statistics on Charging Sessions",
+)
+async def charging_sessions(
+    request: Request,
+    caller: CallerDep,
+    userId: str,  # noqa: N803
+    startDate: str,  # noqa: N803
+    type: DeviceType,  # noqa: A002 - the wire name
+    endDate: str | None = None,  # noqa: N803
+    locationId: str | None = None,  # noqa: N803
+    id: str | None = None,  # noqa: A002 - the wire name
+) -> Response:
+    version = api_version(request, caller)
+    async with context_of(request).db.session() as session:
+        start, end = await _span(session, caller, startDate, endDate)
+        devices = await _devices(session, caller, userId, type, id, locationId)
+        body = await statistics.charging_sessions(session, devices, start, end)
+    return json_response(body, version)
+
+
+def _zone(inverter: Asset) -> str:
+    name = inverter.document.get("timezone") or "UTC"
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return "UTC"
+    return str(name)
+
+
+@router.get("/inverters/{inverterId}/statistics", summary="Get Inverter Statistics")
+async def inverter_statistics(
+    request: Request,
+    caller: CallerDep,
+    inverterId: str,  # noqa: N803
+    year: Annotated[int, Query(ge=1969, le=2999)],
+    month: Annotated[int, Query(ge=1, le=12)],
+    day: Annotated[int | None, Query(ge=1, le=31)] = None,
+) -> Response:
+    version = api_version(request, caller)
+    async with context_of(request).db.session() as session:
+        inverter = await assets.get_asset(session, caller.client_id, KINDS["inverter"], inverterId)
+        timezone = _zone(inverter)
+        zone = ZoneInfo(timezone)
+        if day is not None and day > calendar.monthrange(year, month)[1]:
+            raise BadRequest(f"{year}-{month:02d} has no day {day}.")
+        first = datetime(year, month, day or 1, tzinfo=zone)
+        last = first + timedelta(days=1) if day else datetime(
+            year + month // 12, month % 12 + 1, 1, tzinfo=zone)  # fmt: skip
+        start, end = first.astimezone(UTC), last.astimezone(UTC)
+        step = "QUARTER_HOUR" if day else "DAY"
+        entries = await statistics.production(session, inverter, timezone, start, end, step)
+        now = await client_now(session, caller.client_id)
+    data = [{"date": at.astimezone(zone).isoformat(), "value": value} for at, value in entries]
+    body: dict[str, object] = {
+        "timezone": timezone,
+        "resolutions": {step: {"unit": "kWh", "data": data}},
+    }
+    if now < end + SETTLING:  # the span is not over: its figures may still change
+        body["retryAfter"] = iso(max(now, min(end, now + SETTLING)) + SETTLING)
+        return json_response(body, version, status=202)
+    return json_response(body, version)
+
+
+_INTERVAL = re.compile(r"^\d{4}-\d{2}(-\d{2})?$")
+
+
+@router.get("/hem-systems/{hemSystemId}/statistics", summary="Get HEM System Statistics")
+async def hem_statistics(
+    request: Request,
+    caller: CallerDep,
+    hemSystemId: str,
+    interval: str,  # noqa: N803
+) -> Response:
+    api_version(request, caller)
+    if not _INTERVAL.match(interval):
+        raise BadRequest("interval must be a day (YYYY-MM-DD) or a month (YYYY-MM).")
+    raise NotFound(f"No HEM system with id {hemSystemId}.")
