@@ -22,6 +22,7 @@ from gridlink.api import (
     locations,
     problems,
     sandbox,
+    schedules,
     service,
     smart_charging,
     statistics,
@@ -33,7 +34,7 @@ from gridlink.auth import routes as token_routes
 from gridlink.config import Settings
 from gridlink.context import Context
 from gridlink.dashboard import routes as dashboard_routes
-from gridlink.dashboard import webhook_pages
+from gridlink.dashboard import user_pages, webhook_pages
 from gridlink.domain.errors import DomainError
 from gridlink.link import routes as link_routes
 from gridlink.runtime.change_listener import ChangeListener
@@ -87,10 +88,12 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(tariffs.router)
     app.include_router(smart_charging.router)
     app.include_router(statistics.router)
+    app.include_router(schedules.router)
     app.include_router(sandbox.router)
     app.include_router(link_routes.router)
     app.include_router(dashboard_routes.router)
     app.include_router(webhook_pages.router)
+    app.include_router(user_pages.router)
     app.mount(
         "/link-static",
         StaticFiles(directory=Path(__file__).parent / "link" / "static"),

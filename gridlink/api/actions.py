@@ -13,7 +13,7 @@ from gridlink.auth.caller import Caller
 from gridlink.auth.dependencies import CallerDep, api_version
 from gridlink.context import Context, context_of
 from gridlink.db.tables import SmartChargingStatus
-from gridlink.domain import actions, assets, smart_charging
+from gridlink.domain import actions, assets, schedules, smart_charging
 from gridlink.domain.asset_kinds import KINDS, AssetKind
 from gridlink.wire.actions import (
     ChargingPayload,
@@ -35,6 +35,10 @@ async def _control(
         asset = await assets.get_asset(
             session, caller.client_id, kind, request.path_params[kind.id_param]
         )
+        if await schedules.controls(session, asset):
+            raise schedules.ControlledBySchedule(
+                f"A schedule controls this {kind.name}; disable it or use a smart override."
+            )
         if command == "charging":
             status = await session.get(SmartChargingStatus, asset.pk)
             if smart_charging.is_controlling(status):

@@ -1,4 +1,4 @@
-"""Line charts as inline SVG: readable without JavaScript, in any browser."""
+"""Charts as inline SVG: readable without JavaScript, in any browser."""
 
 from __future__ import annotations
 
@@ -87,4 +87,48 @@ def bar_chart(bars: list[tuple[str, int]], label: str) -> str:
         f'<figure class="chart"><figcaption>{title}</figcaption>'
         f'<svg viewBox="0 0 {WIDTH} {height}" role="img" aria-label="{title}">'
         f"{''.join(rows)}</svg></figure>"
+    )
+
+
+COLUMN_LABELS = 12  # at most this many labels under the columns
+
+
+def column_chart(columns: list[tuple[str, str, float]], label: str, unit: str) -> str:
+    """A vertical SVG column per (tick, name, amount), from zero: the tick
+    (short) labels the axis, the name and amount show on hover."""
+    title = f"{label} ({unit})"
+    if not any(value for _, _, value in columns):
+        return f'<p class="muted">{escape(title)}: nothing in this span.</p>'
+    low = min(0.0, *(value for _, _, value in columns))
+    high = max(0.0, *(value for _, _, value in columns))
+    plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
+    step = plot_w / len(columns)
+    every = max(1, -(-len(columns) // COLUMN_LABELS))  # ceiling division
+
+    def y(value: float) -> float:
+        return TOP + (high - value) / (high - low) * plot_h
+
+    parts: list[str] = []
+    for index, (tick, name, value) in enumerate(columns):
+        left = LEFT + index * step
+        top, bottom = sorted((y(value), y(0.0)))
+        parts.append(
+            f'<rect x="{left + step * 0.1:.1f}" y="{top:.1f}" width="{step * 0.8:.1f}" '
+            f'height="{bottom - top:.1f}" class="bar{" negative" if value < 0 else ""}">'
+            f"<title>{escape(name)}: {value:.2f} {escape(unit)}</title></rect>"
+        )
+        if index % every == 0:
+            parts.append(
+                f'<text x="{left + step / 2:.1f}" y="{HEIGHT - 8}" class="tick" '
+                f'text-anchor="middle">{escape(tick)}</text>'
+            )
+    return (
+        f'<figure class="chart"><figcaption>{escape(title)}</figcaption>'
+        f'<svg viewBox="0 0 {WIDTH} {HEIGHT}" role="img" aria-label="{escape(title)}">'
+        f'<line x1="{LEFT}" y1="{y(0.0):.1f}" x2="{WIDTH - RIGHT}" y2="{y(0.0):.1f}" '
+        f'class="axis"/>'
+        f'<line x1="{LEFT}" y1="{TOP}" x2="{LEFT}" y2="{TOP + plot_h}" class="axis"/>'
+        f'<text x="{LEFT - 6}" y="{TOP + 4}" class="tick" text-anchor="end">{high:.1f}</text>'
+        f'<text x="{LEFT - 6}" y="{TOP + plot_h}" class="tick" text-anchor="end">{low:.1f}</text>'
+        f"{''.join(parts)}</svg></figure>"
     )

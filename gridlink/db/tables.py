@@ -356,3 +356,24 @@ class SmartChargingStatus(Base):
     # A smart override: {"createdAt", "endedAt", "vendorActionId"}, or None.
     override: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
     plan: Mapped[SmartChargingPlan | None] = relationship(lazy="joined")
+
+
+class Schedule(Base):
+    """A charge or temperature schedule for one device, and how its execution stands."""
+
+    __tablename__ = "schedules"
+    pk: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    id: Mapped[str] = mapped_column(String(36), unique=True)
+    client_id: Mapped[str] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"), index=True)
+    user_pk: Mapped[int] = mapped_column(ForeignKey("users.pk", ondelete="CASCADE"), index=True)
+    asset_pk: Mapped[int] = mapped_column(ForeignKey("assets.pk", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))  # CHARGE or TEMPERATURE
+    is_enabled: Mapped[bool] = mapped_column(Boolean)
+    # The schedule as the API shows it, without its id.
+    body: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    state: Mapped[str] = mapped_column(String(32))
+    changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # The action the schedule sent last, to see whether it went through.
+    action_id: Mapped[str | None] = mapped_column(String(36), nullable=True)
+    asset: Mapped[Asset] = relationship(lazy="joined")

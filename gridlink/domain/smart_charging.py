@@ -21,7 +21,14 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gridlink.db.changes import mark_changed
-from gridlink.db.tables import Action, Asset, Location, SmartChargingPlan, SmartChargingStatus
+from gridlink.db.tables import (
+    Action,
+    Asset,
+    Location,
+    Schedule,
+    SmartChargingPlan,
+    SmartChargingStatus,
+)
 from gridlink.domain import actions
 from gridlink.domain.assets import asset_key
 from gridlink.domain.clock import aware
@@ -133,6 +140,10 @@ async def update_policy(
     policy.update(changes)
     if policy["isEnabled"] and not policy["deadline"]:
         raise BadRequest("Smart charging needs a deadline: set `deadline` (HH:MM).")
+    if policy["isEnabled"] and await session.scalar(
+        select(Schedule.id).where(Schedule.asset_pk == asset.pk, Schedule.is_enabled).limit(1)
+    ):
+        raise BadRequest("A schedule controls this vehicle: disable it before smart charging.")
     minimum = float(policy["minimumChargeLimit"])
     limit = _charge_state(asset).get("chargeLimit")
     if not 0 <= minimum <= 100:

@@ -36,7 +36,7 @@ from gridlink.connectors.sandbox.simulators.meter import MeterSimulator
 from gridlink.connectors.sandbox.simulators.vehicle import VehicleSimulator
 from gridlink.db.engine import Database
 from gridlink.db.tables import Action, Asset, Location, VirtualAsset
-from gridlink.domain import actions, interventions, smart_charging
+from gridlink.domain import actions, interventions, schedules, smart_charging
 from gridlink.domain.errors import BadRequest, NotFound
 from gridlink.domain.reports import apply_report, report_credentials
 from gridlink.wire.timestamps import iso
@@ -308,16 +308,22 @@ def _schedule(
         va.next_event_at = wanted
 
 
-async def _smart_charging(
+async def _controllers(
     session: AsyncSession, executor: SandboxConnector, assets: list[Asset], at: datetime
 ) -> smart_charging.Step:
-    """Smart charging's look at a vehicle that just reported, at the vehicle's time."""
+    """Smart charging's and schedules' look at a device that just reported, at
+    the device's own time: what they send is carried out in this same run."""
     step = smart_charging.Step()
     for asset in assets:
+        taken: list[smart_charging.Step] = []
         if asset.asset_type == "vehicle" and smart_charging.policy_of(asset).get("isEnabled"):
-            taken = await smart_charging.control(session, executor, asset, at)
-            step.actions += taken.actions
-            step.next_check_at = taken.next_check_at
+            taken.append(await smart_charging.control(session, executor, asset, at))
+        if asset.pk in await schedules.scheduled_assets(session, asset.client_id):
+            taken.append(await schedules.control(session, executor, asset, at))
+        for one in taken:
+            step.actions += one.actions
+            if one.next_check_at is not None:
+                step.next_check_at = min(step.next_check_at or one.next_check_at, one.next_check_at)
     return step
 
 
@@ -392,7 +398,7 @@ async def _run_device(
             if action.state == actions.PENDING:  # not cancelled meanwhile
                 await _execute(session, places, va, sim, action, at, executor)
         await _report(session, va, sim, site, assets, at)
-        step = await _smart_charging(session, executor, assets, at)
+        step = await _controllers(session, executor, assets, at)
         if step.actions:  # sent at this instant: carried out in this same run
             pending = sorted([*pending, *step.actions], key=lambda a: clock.aware(a.due_at or at))
         _schedule(va, sim, site, at, step.next_check_at)
@@ -543,7 +549,7 @@ async def _report_now(
     )
     site = await places.site(va, linked)  # an outdoor override changes the site
     await _report(session, va, sim, site, linked, now)
-    step = await _smart_charging(session, executor, linked, now)
+    step = await _controllers(session, executor, linked, now)
     _schedule(va, sim, site, now, step.next_check_at)
 
 
