@@ -252,7 +252,12 @@ class Event(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     # The event in the newest API version's shape, without `version`.
     payload: Mapped[dict[str, Any]] = mapped_column()
-    __table_args__ = (Index("ix_events_client_pk", "client_id", "pk"),)
+    # AUTOINCREMENT on SQLite: numbers are never reused once delivered events are
+    # deleted, or new events would fall behind the webhooks' cursors.
+    __table_args__ = (
+        Index("ix_events_client_pk", "client_id", "pk"),
+        {"sqlite_autoincrement": True},
+    )
 
 
 class WebhookDelivery(Base):
