@@ -35,6 +35,7 @@ from gridlink.config import Settings
 from gridlink.context import Context
 from gridlink.dashboard import routes as dashboard_routes
 from gridlink.dashboard import user_pages, webhook_pages
+from gridlink.domain import price_feeds
 from gridlink.domain.errors import DomainError
 from gridlink.link import routes as link_routes
 from gridlink.runtime.change_listener import ChangeListener
@@ -45,6 +46,7 @@ _PAGES = ("/link/", "/dashboard")
 
 def create_app(settings: Settings) -> FastAPI:
     context = Context.build(settings)
+    price_feeds.configure(settings.prices_csv, settings.prices_url)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:

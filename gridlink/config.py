@@ -28,6 +28,9 @@ class Settings:
     webhook_retry_window_sandbox: float = 300.0
     # How often an idle webhook hears a system:heartbeat.
     webhook_heartbeat_interval: float = 300.0
+    # Production clients' market prices: a CSV file or an HTTP feed of one.
+    prices_csv: str | None = None
+    prices_url: str | None = None
 
     @property
     def is_sqlite(self) -> bool:
@@ -73,6 +76,8 @@ def load_settings(host: str = "127.0.0.1", port: int = DEFAULT_PORT) -> Settings
         webhook_retry_window=_seconds("GRIDLINK_WEBHOOK_RETRY_WINDOW", 24 * 3600.0),
         webhook_retry_window_sandbox=_seconds("GRIDLINK_WEBHOOK_RETRY_WINDOW_SANDBOX", 300.0),
         webhook_heartbeat_interval=_seconds("GRIDLINK_WEBHOOK_HEARTBEAT_INTERVAL", 300.0),
+        prices_csv=os.environ.get("GRIDLINK_PRICES_CSV") or None,
+        prices_url=os.environ.get("GRIDLINK_PRICES_URL") or None,
     )
 
 

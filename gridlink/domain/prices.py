@@ -5,15 +5,20 @@ the daily shape of a Nordic or continental market."""
 from __future__ import annotations
 
 import hashlib
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
+import httpx
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from gridlink.db.tables import Location
+from gridlink.db.tables import Client, Location
+from gridlink.domain import price_feeds
 from gridlink.domain.tariffs import location_tariff, rate_at
+
+logger = logging.getLogger("gridlink")
 
 # Enode prices the Nordic and Baltic markets in NOK and the continent in EUR.
 _NOK_ZONES = ("Europe/Oslo", "Europe/Stockholm", "Europe/Copenhagen", "Europe/Helsinki",
@@ -59,16 +64,35 @@ class Prices:
 
 
 async def prices_at(session: AsyncSession, location: Location | None) -> Prices:
-    """The price per kWh at the location at any instant (UTC when unplaced)."""
+    """The price per kWh at the location at any instant (UTC when unplaced):
+    its tariff; in its gaps, the market. A production client's market is the
+    operator's price feed when there is one (gridlink.domain.price_feeds)."""
     timezone = location.timezone_name if location is not None else "UTC"
     zone = ZoneInfo(timezone)
     linked = await location_tariff(session, location) if location is not None else None
+    table = None
+    if location is not None and price_feeds.FEED.configured:
+        client = await session.get(Client, location.client_id)
+        if client is not None and client.environment == "production":
+            try:
+                table = await price_feeds.FEED.table()
+            except (ValueError, OSError, httpx.HTTPError):
+                # A broken feed must not break the API: the built-in curve stands in.
+                logger.exception("the price feed could not be read")
+    currency = currency_of(timezone)
+    if table is not None:
+        found = table.price(timezone, datetime.now(UTC))
+        currency = found[1] if found else currency
 
     def per_kwh(at: datetime) -> float:
         if linked is not None:
             rate = rate_at(linked, at.astimezone(zone))
             if rate is not None:
                 return float(rate)
+        if table is not None:
+            found = table.price(timezone, at.astimezone(UTC))
+            if found is not None:
+                return found[0]
         return market_price(at.astimezone(UTC), timezone)  # gaps: the market
 
-    return Prices(currency_of(timezone), per_kwh)
+    return Prices(currency, per_kwh)
