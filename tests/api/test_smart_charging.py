@@ -196,3 +196,32 @@ def check_statistics(api: httpx.Client, vehicle_id: str, since: datetime) -> Non
     daily = api.get("/users/night/statistics/charging", params=query)  # resolution DAY
     assert_response("GET", "/users/{userId}/statistics/charging", 200, daily.json())
     assert abs(sum(b["kwhSum"] for b in daily.json()) - total) < 0.01
+
+
+def test_a_refused_start_fails_the_plan(server: Server, client: Credentials) -> None:
+    with server.api(client) as api:
+        vehicle_id = plugged_in_at_six(server, client, api, "refused")
+        advance(api, 60)
+        api.patch(f"/sandbox/assets/{vehicle_id}", json={"failNextCommand": True})
+        advance_to(api, 2)
+        failed = status(api, vehicle_id)
+        assert failed["state"] == "PLAN:ENDED:FAILED"
+        assert failed["plan"]["failureCondition"] == "START_FAILED"
+        assert vehicle(api, vehicle_id)["chargeState"]["batteryLevel"] == 20
+
+
+def test_the_minimum_is_charged_at_once(server: Server, client: Credentials) -> None:
+    with server.api(client) as api:
+        vehicle_id = plugged_in_at_six(server, client, api, "minimum")
+        # The policy changes while plugged in: the current plan keeps its shape,
+        # so plug in again for a plan with the minimum.
+        api.patch(f"/sandbox/assets/{vehicle_id}", json={"isPluggedIn": False})
+        api.put(f"/vehicles/{vehicle_id}/smart-charging-policy", json={"minimumChargeLimit": 40})
+        api.patch(f"/sandbox/assets/{vehicle_id}", json={"batteryLevel": 20, "isPluggedIn": True})
+        plan = status(api, vehicle_id)["plan"]
+        hours = parse(plan["stopAt"]) - parse(plan["stopConfirmedAt"] or plan["stopAt"])
+        assert hours.total_seconds() <= 0  # not stopped yet: charging to the minimum
+        advance_to(api, 21)
+        level = vehicle(api, vehicle_id)["chargeState"]
+        assert level["isCharging"] is False
+        assert 39.5 <= level["batteryLevel"] <= 41
