@@ -20,6 +20,7 @@ from gridlink.domain.asset_kinds import KINDS, AssetKind
 from gridlink.domain.errors import BadRequest, NotFound
 from gridlink.domain.pagination import PageRequest
 from gridlink.wire.asset_documents import asset_json
+from gridlink.wire.versions import asset_for
 
 router = APIRouter()
 
@@ -62,7 +63,7 @@ def _add_routes(kind: AssetKind) -> None:
                         session, caller.client_id, [ids[i] for i in positions]
                     )
                 }
-                return [asset_json(found[ids[i]]) for i in positions]
+                return [asset_for(kind.name, asset_json(found[ids[i]]), version) for i in positions]
 
         return await cached_page(
             context.reads,
@@ -90,7 +91,8 @@ def _add_routes(kind: AssetKind) -> None:
 
         async def load() -> dict[str, Any]:
             async with context.db.session() as session:
-                return asset_json(await assets.get_asset(session, caller.client_id, kind, asset_id))
+                found = await assets.get_asset(session, caller.client_id, kind, asset_id)
+                return asset_for(kind.name, asset_json(found), version)
 
         return await cached_json(
             context.reads, assets.asset_key(caller.client_id, kind.name, asset_id), version, load
@@ -110,7 +112,7 @@ def _add_routes(kind: AssetKind) -> None:
             )
             now = await context_of(request).executor.now(session, asset)  # sandbox time
             await assets.set_location(session, asset, payload.locationId, now)
-            body = asset_json(asset)
+            body = asset_for(kind.name, asset_json(asset), version)
         return json_response(body, version)
 
     tags: list[str | Any] = [kind.tag]

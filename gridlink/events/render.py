@@ -6,12 +6,19 @@ from typing import Any
 
 import orjson
 
+from gridlink.events.catalogue import ASSET_KEYS
+from gridlink.wire.versions import asset_for
+
 
 def for_version(payload: dict[str, Any], version: str) -> dict[str, Any]:
     """The stored event (newest version's shape) as `version` shows it."""
-    # Version changes that touch event bodies apply here, oldest last.
     rendered = {"createdAt": payload["createdAt"], "version": version}
     rendered.update((k, v) for k, v in payload.items() if k != "createdAt")
+    parts = str(payload["event"]).split(":")
+    asset_type = parts[1] if len(parts) == 3 and parts[0] == "user" else ""
+    key = ASSET_KEYS.get(asset_type)
+    if key is not None and isinstance(rendered.get(key), dict):
+        rendered[key] = asset_for(asset_type, rendered[key], version)
     return rendered
 
 
