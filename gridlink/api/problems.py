@@ -11,10 +11,14 @@ from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException
 from starlette.responses import Response
 
+from gridlink.api.responses import VERSION_HEADER
+from gridlink.domain import versions
 from gridlink.domain.errors import DomainError
 
 logger = logging.getLogger("gridlink")
 
+# The version from which problems no longer carry `error` and `message`.
+_PLAIN_SINCE = "2024-10-01"
 PROBLEM_BASE = "https://developers.enode.com/api/problems/"
 _KINDS = {
     400: ("bad-request", "Bad request"),
@@ -37,6 +41,7 @@ def problem(
     title: str | None = None,
     issues: list[dict[str, Any]] | None = None,
     headers: dict[str, str] | None = None,
+    version: str = versions.LATEST,
 ) -> Response:
     default_kind, default_title = _KINDS.get(status, ("error", "Error"))
     body: dict[str, Any] = {
@@ -46,18 +51,34 @@ def problem(
     }
     if issues is not None:
         body["issues"] = issues
+    if version < _PLAIN_SINCE:
+        # Before 2024-10-01, problems repeated their title and detail as these.
+        body.update(error=body["title"], message=detail)
     return Response(
         orjson.dumps(body),
         status_code=status,
         media_type="application/problem+json",
-        headers=headers,
+        headers={**(headers or {}), VERSION_HEADER: version},
     )
 
 
-async def domain_error(_request: Request, error: Exception) -> Response:
+def version_of(request: Request) -> str:
+    """The version an error answers in: the request's, once known; else its
+    header's, if that names a supported version; else the newest."""
+    known = getattr(request.state, "enode_version", None)
+    if isinstance(known, str):
+        return known
+    asked = request.headers.get("enode-version", "").strip()
+    return asked if asked in versions.SUPPORTED else versions.LATEST
+
+
+async def domain_error(request: Request, error: Exception) -> Response:
     assert isinstance(error, DomainError)
     headers = {"WWW-Authenticate": "Bearer"} if error.status == 401 else None
-    return problem(error.status, error.detail, error.kind, error.title, error.issues, headers)
+    return problem(
+        error.status, error.detail, error.kind, error.title, error.issues, headers,
+        version_of(request),
+    )  # fmt: skip
 
 
 def validation_issues(error: RequestValidationError) -> list[dict[str, Any]]:
@@ -77,27 +98,35 @@ def validation_issues(error: RequestValidationError) -> list[dict[str, Any]]:
     return issues
 
 
-async def request_validation_error(_request: Request, error: Exception) -> Response:
+async def request_validation_error(request: Request, error: Exception) -> Response:
     assert isinstance(error, RequestValidationError)
     issues = validation_issues(error)
     first = issues[0] if issues else None
     where = ".".join(first["path"]) if first and first["path"] else (first or {}).get("in", "")
     detail = f"{where}: {first['message']}" if first else "The request is not valid."
-    return problem(400, f"Request validation failed. {detail}", issues=issues)
+    return problem(
+        400, f"Request validation failed. {detail}", issues=issues, version=version_of(request)
+    )
 
 
-async def http_error(_request: Request, error: Exception) -> Response:
+async def http_error(request: Request, error: Exception) -> Response:
     assert isinstance(error, HTTPException)
     detail = error.detail if isinstance(error.detail, str) else "Request failed."
     if error.status_code == 404 and detail == "Not Found":
         detail = "No such resource."
-    return problem(error.status_code, detail, headers=getattr(error, "headers", None))
+    return problem(
+        error.status_code, detail, headers=getattr(error, "headers", None),
+        version=version_of(request),
+    )  # fmt: skip
 
 
 async def unexpected_error(request: Request, error: Exception) -> Response:
     # The path is logged without its query string, which may carry cursors or tokens.
     logger.error("unhandled error on %s %s", request.method, _safe_path(request), exc_info=error)
-    return problem(500, "Something went wrong on our side.", "internal-error", "Internal Error")
+    return problem(
+        500, "Something went wrong on our side.", "internal-error", "Internal Error",
+        version=version_of(request),
+    )  # fmt: skip
 
 
 def _safe_path(request: Request) -> str:

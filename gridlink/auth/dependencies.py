@@ -36,6 +36,8 @@ def api_version(
     minimum: str = versions.SUPPORTED[0],
     purpose: str = "This API",
 ) -> str:
-    return versions.resolve(
+    version = versions.resolve(
         request.headers.get("enode-version"), caller.default_api_version, minimum, purpose
     )
+    request.state.enode_version = version  # errors from here on answer in it too
+    return version

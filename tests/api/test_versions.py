@@ -3,6 +3,8 @@ in answers (Enode-Version header or the client's default) and in webhook events.
 
 from __future__ import annotations
 
+import httpx
+
 from tests.api.test_sandbox_devices import advance, link
 from tests.support.receiver import Receiver
 from tests.support.server import Server
@@ -46,3 +48,25 @@ def test_webhook_events_follow_the_clients_default_version(server: Server) -> No
     event = receiver.events("user:vehicle:updated")[0]
     assert event["version"] == "2024-01-01"
     assert "locationId" in event["vehicle"] and "id" not in event["vehicle"]["location"]
+
+
+def test_problems_say_their_version_and_in_2024_01_01_repeat_error_and_message(
+    server: Server,
+) -> None:
+    client = server.new_client()
+    with server.api(client) as api:
+        newest = api.get("/vehicles/nope")
+        assert newest.status_code == 404
+        assert newest.headers["enode-version"] == "2024-10-01"
+        assert "error" not in newest.json() and "message" not in newest.json()
+        older = api.get("/vehicles/nope", headers=OLDER)
+        assert older.headers["enode-version"] == "2024-01-01"
+        assert older.json()["error"] == older.json()["title"]
+        assert older.json()["message"] == older.json()["detail"]
+        invalid = api.post("/users/x/locations", json={"name": 1}, headers=OLDER)
+        assert invalid.status_code == 400 and invalid.json()["message"]
+    anonymous = httpx.get(f"{server.url}/vehicles", headers=OLDER)
+    assert anonymous.status_code == 401
+    assert anonymous.headers["enode-version"] == "2024-01-01"
+    unknown = httpx.get(f"{server.url}/vehicles", headers={"Enode-Version": "2019-01-01"})
+    assert unknown.headers["enode-version"] == "2024-10-01"
