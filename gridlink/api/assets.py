@@ -15,10 +15,14 @@ from gridlink.api.users import UserId
 from gridlink.auth.caller import Caller
 from gridlink.auth.dependencies import CallerDep, api_version
 from gridlink.context import context_of
+from gridlink.db.changes import asset_key
 from gridlink.domain import assets, users
 from gridlink.domain.asset_kinds import KINDS, AssetKind
 from gridlink.domain.errors import BadRequest, NotFound
 from gridlink.domain.pagination import PageRequest
+from gridlink.openapi.kinds import KINDS as DOCS
+from gridlink.openapi.models import Page
+from gridlink.openapi.responses import answers
 from gridlink.wire.asset_documents import asset_json
 from gridlink.wire.versions import asset_for
 
@@ -67,7 +71,7 @@ def _add_routes(kind: AssetKind) -> None:
 
         return await cached_page(
             context.reads,
-            [assets.asset_key(caller.client_id, kind.name, asset_id) for asset_id in ids],
+            [asset_key(caller.client_id, kind.name, asset_id) for asset_id in ids],
             version,
             render,
             {"after": result.after, "before": result.before},
@@ -95,7 +99,7 @@ def _add_routes(kind: AssetKind) -> None:
                 return asset_for(kind.name, asset_json(found), version)
 
         return await cached_json(
-            context.reads, assets.asset_key(caller.client_id, kind.name, asset_id), version, load
+            context.reads, asset_key(caller.client_id, kind.name, asset_id), version, load
         )
 
     async def refresh_hint(request: Request, caller: CallerDep) -> Response:
@@ -117,17 +121,22 @@ def _add_routes(kind: AssetKind) -> None:
 
     tags: list[str | Any] = [kind.tag]
     name = kind.plural.capitalize()
+    docs = DOCS[kind.name]
     router.add_api_route(
-        f"/{kind.plural}", list_all, methods=["GET"], tags=tags, summary=f"List {name}"
-    )
+        f"/{kind.plural}", list_all, methods=["GET"], tags=tags, summary=f"List {name}",
+        operation_id=docs.list_all, responses=answers(Page[docs.model]),
+    )  # fmt: skip
     router.add_api_route(
         f"/users/{{userId}}/{kind.plural}",
         list_for_user,
         methods=["GET"],
         tags=tags,
         summary=f"List User {name}",
+        operation_id=docs.list_for_user,
+        responses=answers(Page[docs.model], 404),
     )
-    router.add_api_route(one, get_one, methods=["GET"], tags=tags, summary=f"Get {kind.name}")
+    router.add_api_route(one, get_one, methods=["GET"], tags=tags, summary=f"Get {kind.name}",
+                         operation_id=docs.get, responses=answers(docs.model, 404))  # fmt: skip
     router.add_api_route(
         f"{one}/refresh-hint",
         refresh_hint,
@@ -135,10 +144,13 @@ def _add_routes(kind: AssetKind) -> None:
         status_code=204,
         tags=tags,
         summary=f"Refresh {kind.name} data",
+        operation_id=docs.refresh_hint,
+        responses=answers(None, 404, status=204, description="The hint was taken."),
     )
     if kind.settable_location:
         router.add_api_route(one, update, methods=["PUT"], tags=tags,
-                             summary=f"Update {kind.name}")  # fmt: skip
+                             summary=f"Update {kind.name}", operation_id=docs.update,
+                             responses=answers(docs.model, 404))  # fmt: skip
 
 
 for _kind in KINDS.values():

@@ -1,10 +1,9 @@
-"""Statistics: charging by time bucket and by session, inverter production,
-and HEM systems (which gridlink does not simulate yet)."""
+"""Statistics: charging by time bucket and by session, and inverter production.
+(HEM systems' statistics live with them, in gridlink.api.hem_systems.)"""
 
 from __future__ import annotations
 
 import calendar
-import re
 from datetime import UTC, datetime, timedelta
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -23,6 +22,8 @@ from gridlink.domain import assets, statistics, users
 from gridlink.domain.asset_kinds import KINDS
 from gridlink.domain.clock import now as client_now
 from gridlink.domain.errors import BadRequest, NotFound
+from gridlink.openapi import models
+from gridlink.openapi.responses import answers
 from gridlink.wire.timestamps import iso
 
 router = APIRouter(tags=["Statistics"])
@@ -75,7 +76,12 @@ async def _span(
     return start, end
 
 
-@router.get("/users/{userId}/statistics/charging", summary="Get User Charging Statistics")
+@router.get(
+    "/users/{userId}/statistics/charging",
+    summary="Get User Charging Statistics",
+    operation_id="getChargingStatistics",
+    responses=answers(list[models.ChargingStatistics], 404),
+)
 async def charging(
     request: Request,
     caller: CallerDep,
@@ -101,6 +107,8 @@ async def charging(
 @router.get(
     "/users/{userId}/statistics/charging/sessions",
     summary="Get User Statistics on Charging Sessions",
+    operation_id="getChargingSessionsStatistics",
+    responses=answers(list[models.ChargingSession], 404),
 )
 async def charging_sessions(
     request: Request,
@@ -129,7 +137,22 @@ def _zone(inverter: Asset) -> str:
     return str(name)
 
 
-@router.get("/inverters/{inverterId}/statistics", summary="Get Inverter Statistics")
+@router.get(
+    "/inverters/{inverterId}/statistics",
+    summary="Get Inverter Statistics",
+    operation_id="getInverterStatistics",
+    responses=answers(
+        models.InverterStatistics,
+        404,
+        description="The figures for a period that is over.",
+        extra={
+            202: {
+                "model": models.InverterStatistics,
+                "description": "The figures so far, for a period not yet over; see retryAfter.",
+            }
+        },
+    ),
+)
 async def inverter_statistics(
     request: Request,
     caller: CallerDep,
@@ -161,19 +184,3 @@ async def inverter_statistics(
         body["retryAfter"] = iso(max(now, min(end, now + SETTLING)) + SETTLING)
         return json_response(body, version, status=202)
     return json_response(body, version)
-
-
-_INTERVAL = re.compile(r"^\d{4}-\d{2}(-\d{2})?$")
-
-
-@router.get("/hem-systems/{hemSystemId}/statistics", summary="Get HEM System Statistics")
-async def hem_statistics(
-    request: Request,
-    caller: CallerDep,
-    hemSystemId: str,
-    interval: str,  # noqa: N803
-) -> Response:
-    api_version(request, caller)
-    if not _INTERVAL.match(interval):
-        raise BadRequest("interval must be a day (YYYY-MM-DD) or a month (YYYY-MM).")
-    raise NotFound(f"No HEM system with id {hemSystemId}.")

@@ -28,6 +28,11 @@ def client_key(client_id: str) -> str:
     return f"client:{client_id}"
 
 
+def asset_key(client_id: str, asset_type: str, asset_id: str) -> str:
+    # The type is part of the key: /chargers/{id} must not find a vehicle's answer.
+    return f"asset:{client_id}:{asset_type}:{asset_id}"
+
+
 async def mark_changed(session: AsyncSession, *keys: str) -> None:
     """Collects the keys; Database.session sends them all at once before commit."""
     session.info.setdefault(CHANGED, set()).update(keys)

@@ -382,3 +382,18 @@ class Schedule(Base):
     # The action the schedule sent last, to see whether it went through.
     action_id: Mapped[str | None] = mapped_column(String(36), nullable=True)
     asset: Mapped[Asset] = relationship(lazy="joined")
+
+
+class HemSystem(Base):
+    """A home energy system: a user's inverters, batteries and meters of one
+    vendor, seen together as one site."""
+
+    __tablename__ = "hem_systems"
+    __table_args__ = (UniqueConstraint("user_pk", "vendor"),)
+    pk: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    id: Mapped[str] = mapped_column(String(36), unique=True)
+    client_id: Mapped[str] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"), index=True)
+    user_pk: Mapped[int] = mapped_column(ForeignKey("users.pk", ondelete="CASCADE"), index=True)
+    vendor: Mapped[str] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    user: Mapped[User] = relationship(lazy="joined")

@@ -10,19 +10,15 @@ from sqlalchemy import ColumnElement, select
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from gridlink.connectors.base import LinkedDevice
-from gridlink.db.changes import mark_changed
+from gridlink.db.changes import asset_key, mark_changed
 from gridlink.db.tables import Asset, Location, User, VendorConnection
+from gridlink.domain import hem_systems
 from gridlink.domain.asset_kinds import KINDS, AssetKind
 from gridlink.domain.errors import BadRequest, NotFound
 from gridlink.domain.pagination import Page, PageRequest, paginate
 from gridlink.events import asset_events
 from gridlink.wire.asset_documents import discovered_document
 from gridlink.wire.timestamps import iso
-
-
-def asset_key(client_id: str, asset_type: str, asset_id: str) -> str:
-    # The type is part of the key: /chargers/{id} must not find a vehicle's answer.
-    return f"asset:{client_id}:{asset_type}:{asset_id}"
 
 
 async def mark_assets_changed(session: AsyncSession, *conditions: ColumnElement[bool]) -> None:
@@ -73,6 +69,7 @@ async def discover(
     assert user is not None
     for asset in created:
         asset.user, asset.connection = user, connection
+        await hem_systems.ensure_for(session, user, asset, now)
         await asset_events.asset_changed(session, asset, "discovered", now)
     return created
 

@@ -9,10 +9,9 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from gridlink.db.changes import mark_changed, user_key
+from gridlink.db.changes import asset_key, mark_changed, user_key
 from gridlink.db.tables import Asset, AssetSample
 from gridlink.domain.asset_kinds import KINDS
-from gridlink.domain.assets import asset_key
 from gridlink.events import asset_events
 from gridlink.wire.timestamps import iso
 

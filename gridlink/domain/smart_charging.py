@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from gridlink.db.changes import mark_changed
+from gridlink.db.changes import asset_key, mark_changed
 from gridlink.db.tables import (
     Action,
     Asset,
@@ -30,7 +30,6 @@ from gridlink.db.tables import (
     SmartChargingStatus,
 )
 from gridlink.domain import actions
-from gridlink.domain.assets import asset_key
 from gridlink.domain.clock import aware
 from gridlink.domain.errors import BadRequest, DomainError, NotFound
 from gridlink.domain.prices import Prices, prices_at

@@ -85,10 +85,15 @@ def _split(start: datetime, end: datetime) -> Iterable[tuple[datetime, datetime]
 
 
 async def pieces_of(
-    session: AsyncSession, asset: Asset, prices: Prices, start: datetime, end: datetime
+    session: AsyncSession,
+    asset: Asset,
+    prices: Prices,
+    start: datetime,
+    end: datetime,
+    path: str | None = None,
 ) -> list[Piece]:
-    """The asset's power from its history, between start and end."""
-    path = KINDS[asset.asset_type].power
+    """The asset's power (or the history value at `path`) between start and end."""
+    path = path or KINDS[asset.asset_type].power
     if path is None:
         return []
     earlier = await session.scalar(

@@ -11,7 +11,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from gridlink.db.tables import Location, LocationTariff, Tariff
 from gridlink.domain.errors import BadRequest, NotFound
-from gridlink.domain.locations import get_location
 
 ALL_WEEK = list(range(7))  # 0 is Monday, as in the spec
 
@@ -92,7 +91,11 @@ async def link_location(
     now: datetime,
 ) -> None:
     """Each call replaces the location's schedule."""
-    location = await get_location(session, client_id, location_id)
+    location = await session.scalar(
+        select(Location).where(Location.client_id == client_id, Location.id == location_id)
+    )
+    if location is None:
+        raise NotFound(f"No location with id {location_id}.")
     tariff = await get_tariff(session, client_id, tariff_id)
     _check_intervals(tariff, intervals)
     linked = await session.get(LocationTariff, location.pk)

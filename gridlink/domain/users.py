@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from gridlink.db.changes import mark_changed, user_key
 from gridlink.db.tables import Asset, User, VendorConnection
-from gridlink.domain import clock
+from gridlink.domain import clock, hem_systems
 from gridlink.domain.assets import delete_assets
 from gridlink.domain.errors import BadRequest, NotFound
 from gridlink.domain.pagination import Page, PageRequest, paginate
@@ -95,7 +95,9 @@ async def delete_user(session: AsyncSession, client_id: str, user_id: str) -> No
     user = await find_user(session, client_id, user_id)
     if user is None:
         return
-    await delete_assets(session, await clock.now(session, client_id), Asset.user_pk == user.pk)
+    now = await clock.now(session, client_id)
+    await delete_assets(session, now, Asset.user_pk == user.pk)
+    await hem_systems.forget_empty(session, user.pk, now, everything=True)
     await session.execute(delete(User).where(User.client_id == client_id, User.user_id == user_id))
     await mark_changed(session, user_key(client_id, user_id))
 
@@ -126,10 +128,10 @@ async def disconnect_vendor(
     condition = (VendorConnection.user_pk == user.pk) & (VendorConnection.vendor == vendor)
     if vendor_type is not None:
         condition &= VendorConnection.vendor_type == vendor_type
+    now = await clock.now(session, client_id)
     await delete_assets(
-        session,
-        await clock.now(session, client_id),
-        Asset.connection_pk.in_(select(VendorConnection.pk).where(condition)),
+        session, now, Asset.connection_pk.in_(select(VendorConnection.pk).where(condition))
     )
     await session.execute(delete(VendorConnection).where(condition))
+    await hem_systems.forget_empty(session, user.pk, now)
     await mark_changed(session, user_key(client_id, user_id))
