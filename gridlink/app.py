@@ -17,6 +17,7 @@ from starlette.responses import Response
 from gridlink.api import (
     actions,
     assets,
+    docs,
     health,
     hem_systems,
     locations,
@@ -38,6 +39,7 @@ from gridlink.dashboard import user_pages, webhook_pages
 from gridlink.domain import price_feeds
 from gridlink.domain.errors import DomainError
 from gridlink.link import routes as link_routes
+from gridlink.openapi import schema as openapi_schema
 from gridlink.runtime.change_listener import ChangeListener
 from gridlink.runtime.loops import run_sandbox
 
@@ -72,13 +74,16 @@ def create_app(settings: Settings) -> FastAPI:
     app = FastAPI(
         title="gridlink",
         summary="A self-hostable server that speaks the Enode API.",
+        description=openapi_schema.DESCRIPTION,
         version="0.1.0",
+        openapi_tags=openapi_schema.TAGS,
         lifespan=lifespan,
-        docs_url="/docs",
+        docs_url=None,  # gridlink.api.docs serves /docs without a CDN
         redoc_url=None,
     )
     app.state.context = context
     app.include_router(token_routes.router)
+    app.include_router(docs.router)
     app.include_router(health.router)
     app.include_router(users.router)
     app.include_router(locations.router)
@@ -115,6 +120,7 @@ def create_app(settings: Settings) -> FastAPI:
     )
     app.add_exception_handler(HTTPException, _on_page_or_api(problems.http_error))
     app.add_exception_handler(Exception, problems.unexpected_error)
+    openapi_schema.install(app)
     return app
 
 

@@ -146,6 +146,23 @@ def client_rotate_secret(client_id: str, as_json: JsonFlag = False) -> None:
     _emit(_run(settings, work), as_json)
 
 
+@client_app.command("set-version")
+def client_set_version(
+    client_id: str,
+    version: Annotated[str, typer.Argument(help=f"One of {', '.join(versions.SUPPORTED)}.")],
+    as_json: JsonFlag = False,
+) -> None:
+    """Set the API version a client's requests get when they name none."""
+    settings = _prepare()
+
+    async def work(db: Database) -> dict[str, Any]:
+        async with db.session() as session:
+            client = await clients.set_default_api_version(session, client_id, version)
+            return _client_json(client, settings)
+
+    _emit(_run(settings, work), as_json)
+
+
 @client_app.command("list")
 def client_list(as_json: JsonFlag = False) -> None:
     """List clients (never their secrets)."""

@@ -15,6 +15,10 @@ from gridlink.context import Context, context_of
 from gridlink.db.tables import SmartChargingStatus
 from gridlink.domain import actions, assets, schedules, smart_charging
 from gridlink.domain.asset_kinds import KINDS, AssetKind
+from gridlink.openapi import models
+from gridlink.openapi.kinds import CONTROLS
+from gridlink.openapi.kinds import KINDS as DOCS
+from gridlink.openapi.responses import answers
 from gridlink.wire.actions import (
     ChargingPayload,
     MaxCurrentPayload,
@@ -75,19 +79,25 @@ def _action_routes(kind: AssetKind) -> None:
         return json_response(body, version, status=status)
 
     tags: list[str | Any] = [kind.tag]
+    docs = DOCS[kind.name]
     router.add_api_route(
         f"/{kind.plural}/actions/{{actionId}}",
         get_action,
         methods=["GET"],
         tags=tags,
         summary=f"Get {kind.name} action",
+        operation_id=docs.get_action,
+        responses=answers(docs.action, 404),
     )
+    already = {"model": docs.action, "description": "The action had already ended; as it is."}
     router.add_api_route(
         f"/{kind.plural}/actions/{{actionId}}/cancel",
         cancel_action,
         methods=["POST"],
         tags=tags,
         summary=f"Cancel {kind.name} action",
+        operation_id=docs.cancel_action,
+        responses=answers(docs.action, 404, extra={409: already}),
     )
 
 
@@ -110,9 +120,13 @@ def _charging_routes(kind: AssetKind) -> None:
         methods=["POST"],
         tags=tags,
         summary=f"Control {kind.name} charging",
+        operation_id=CONTROLS[(kind.name, "charging")],
+        responses=answers(models.ChargeAction, 404, 422),
     )
     router.add_api_route(f"{one}/max-current", max_current, methods=["POST"], tags=tags,
-                         summary=f"Set {kind.name} max current")  # fmt: skip
+                         summary=f"Set {kind.name} max current",
+                         operation_id=CONTROLS[(kind.name, "max_current")],
+                         responses=answers(models.MaxCurrentAction, 404, 422))  # fmt: skip
 
 
 def _hvac_routes(kind: AssetKind) -> None:
@@ -133,9 +147,13 @@ def _hvac_routes(kind: AssetKind) -> None:
         methods=["POST"],
         tags=tags,
         summary="Set HVAC permanent hold",
+        operation_id=CONTROLS[(kind.name, "permanent_hold")],
+        responses=answers(models.HvacAction, 404, 422),
     )
     router.add_api_route(f"{one}/follow-schedule", follow_schedule, methods=["POST"],
-                         tags=tags, summary="Return HVAC to its schedule")  # fmt: skip
+                         tags=tags, summary="Return HVAC to its schedule",
+                         operation_id=CONTROLS[(kind.name, "follow_schedule")],
+                         responses=answers(models.HvacAction, 404, 422))  # fmt: skip
 
 
 def _battery_routes(kind: AssetKind) -> None:
@@ -151,6 +169,8 @@ def _battery_routes(kind: AssetKind) -> None:
         methods=["POST"],
         tags=[kind.tag],
         summary="Set battery operation mode",
+        operation_id=CONTROLS[(kind.name, "operation_mode")],
+        responses=answers(models.BatteryAction, 404, 422),
     )
 
 

@@ -21,7 +21,6 @@ from gridlink.domain.asset_kinds import KINDS, AssetKind
 from gridlink.domain.errors import BadRequest, NotFound
 from gridlink.domain.pagination import PageRequest
 from gridlink.openapi.kinds import KINDS as DOCS
-from gridlink.openapi.models import Page
 from gridlink.openapi.responses import answers
 from gridlink.wire.asset_documents import asset_json
 from gridlink.wire.versions import asset_for
@@ -124,7 +123,7 @@ def _add_routes(kind: AssetKind) -> None:
     docs = DOCS[kind.name]
     router.add_api_route(
         f"/{kind.plural}", list_all, methods=["GET"], tags=tags, summary=f"List {name}",
-        operation_id=docs.list_all, responses=answers(Page[docs.model]),
+        operation_id=docs.list_all, responses=answers(docs.page),
     )  # fmt: skip
     router.add_api_route(
         f"/users/{{userId}}/{kind.plural}",
@@ -133,7 +132,7 @@ def _add_routes(kind: AssetKind) -> None:
         tags=tags,
         summary=f"List User {name}",
         operation_id=docs.list_for_user,
-        responses=answers(Page[docs.model], 404),
+        responses=answers(docs.page, 404),
     )
     router.add_api_route(one, get_one, methods=["GET"], tags=tags, summary=f"Get {kind.name}",
                          operation_id=docs.get, responses=answers(docs.model, 404))  # fmt: skip

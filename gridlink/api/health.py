@@ -12,7 +12,16 @@ from gridlink.context import context_of
 router = APIRouter(tags=["Service Health"])
 
 
-@router.get("/health/ready", status_code=204, summary="Check Service Readiness")
+@router.get(
+    "/health/ready",
+    status_code=204,
+    summary="Check Service Readiness",
+    operation_id="getHealthReady",
+    responses={
+        204: {"description": "Ready: the database answers."},
+        503: {"description": "Not ready: the database does not answer."},
+    },
+)
 async def ready(request: Request) -> Response:
     try:
         async with context_of(request).db.session() as session:

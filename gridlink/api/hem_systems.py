@@ -24,8 +24,10 @@ router = APIRouter(tags=["HEM Systems"])
     "/hem-systems",
     summary="List HEM systems",
     operation_id="listHems",
-    responses=answers(models.Page[models.HemSystem]),
+    responses=answers(models.HemSystemPage),
 )
+# The `enode` SDK (0.2.6) asks for "/hem-systems/": answered, not redirected.
+@router.get("/hem-systems/", include_in_schema=False)
 async def list_hem_systems(request: Request, caller: CallerDep, page: PageDep) -> Response:
     version = api_version(request, caller)
     async with context_of(request).db.session() as session:
@@ -39,7 +41,7 @@ async def list_hem_systems(request: Request, caller: CallerDep, page: PageDep) -
     "/users/{userId}/hem-systems",
     summary="List user HEM systems",
     operation_id="listHemsForUser",
-    responses=answers(models.Page[models.HemSystem], 404),
+    responses=answers(models.HemSystemPage, 404),
 )
 async def list_user_hem_systems(
     request: Request,

@@ -11,12 +11,19 @@ from gridlink.api.users import UserId
 from gridlink.auth.dependencies import CallerDep, api_version
 from gridlink.context import context_of
 from gridlink.domain import locations, users
+from gridlink.openapi import models
+from gridlink.openapi.responses import answers
 from gridlink.wire.locations import LocationPayload, PartialLocation, location_json
 
 router = APIRouter(tags=["Locations"])
 
 
-@router.get("/locations", summary="List Locations")
+@router.get(
+    "/locations",
+    summary="List Locations",
+    operation_id="getLocations",
+    responses=answers(models.LocationPage),
+)
 async def list_locations(request: Request, caller: CallerDep, page: PageDep) -> Response:
     version = api_version(request, caller)
     async with context_of(request).db.session() as session:
@@ -24,7 +31,12 @@ async def list_locations(request: Request, caller: CallerDep, page: PageDep) -> 
     return json_response(page_json([location_json(x) for x in result.items], result), version)
 
 
-@router.get("/users/{userId}/locations", summary="List User Locations")
+@router.get(
+    "/users/{userId}/locations",
+    summary="List User Locations",
+    operation_id="getUserlocations",
+    responses=answers(models.LocationPage, 404),
+)
 async def list_user_locations(
     request: Request,
     caller: CallerDep,
@@ -38,7 +50,12 @@ async def list_user_locations(
     return json_response(page_json([location_json(x) for x in result.items], result), version)
 
 
-@router.post("/users/{userId}/locations", summary="Create Location")
+@router.post(
+    "/users/{userId}/locations",
+    summary="Create Location",
+    operation_id="createLocation",
+    responses=answers(models.Location, 404),
+)
 async def create_location(
     request: Request,
     caller: CallerDep,
@@ -53,7 +70,12 @@ async def create_location(
     return json_response(body, version)
 
 
-@router.get("/locations/{locationId}", summary="Get Location")
+@router.get(
+    "/locations/{locationId}",
+    summary="Get Location",
+    operation_id="getLocation",
+    responses=answers(models.Location, 404),
+)
 async def get_location(request: Request, caller: CallerDep, locationId: str) -> Response:  # noqa: N803
     version = api_version(request, caller)
     async with context_of(request).db.session() as session:
@@ -62,7 +84,12 @@ async def get_location(request: Request, caller: CallerDep, locationId: str) -> 
     return json_response(body, version)
 
 
-@router.put("/locations/{locationId}", summary="Update Location")
+@router.put(
+    "/locations/{locationId}",
+    summary="Update Location",
+    operation_id="updateLocation",
+    responses=answers(models.Location, 404),
+)
 async def update_location(
     request: Request,
     caller: CallerDep,
@@ -78,7 +105,12 @@ async def update_location(
     return json_response(body, version)
 
 
-@router.delete("/locations/{locationId}", summary="Delete Location")
+@router.delete(
+    "/locations/{locationId}",
+    summary="Delete Location",
+    operation_id="deleteLocation",
+    responses=answers(models.Location, 404, description="The location, as it was."),
+)
 async def delete_location(request: Request, caller: CallerDep, locationId: str) -> Response:  # noqa: N803
     version = api_version(request, caller)
     async with context_of(request).db.session() as session:

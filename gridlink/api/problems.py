@@ -21,7 +21,7 @@ logger = logging.getLogger("gridlink")
 _PLAIN_SINCE = "2024-10-01"
 PROBLEM_BASE = "https://developers.enode.com/api/problems/"
 _KINDS = {
-    400: ("bad-request", "Bad request"),
+    400: ("bad-request", "Bad Request"),
     401: ("unauthorized", "Unauthorized"),
     403: ("forbidden", "Forbidden"),
     404: ("not-found", "Not Found"),

@@ -15,6 +15,8 @@ from gridlink.auth.dependencies import CallerDep
 from gridlink.connectors.sandbox import clock
 from gridlink.context import context_of
 from gridlink.domain.errors import BadRequest
+from gridlink.openapi import models
+from gridlink.openapi.responses import answers
 from gridlink.wire.timestamps import iso
 
 router = APIRouter(prefix="/sandbox", tags=["Sandbox"])
@@ -55,7 +57,12 @@ def _sandbox_only(caller: Caller) -> None:
         raise BadRequest("Sandbox controls are for sandbox clients only.")
 
 
-@router.get("/clock", summary="Read the sandbox clock")
+@router.get(
+    "/clock",
+    summary="Read the sandbox clock",
+    operation_id="getSandboxClock",
+    responses=answers(models.SandboxClock),
+)
 async def read_clock(request: Request, caller: CallerDep) -> Response:
     _sandbox_only(caller)
     async with context_of(request).db.session() as session:
@@ -63,7 +70,12 @@ async def read_clock(request: Request, caller: CallerDep) -> Response:
     return json_response({"now": iso(now)}, caller.default_api_version)
 
 
-@router.post("/clock/advance", summary="Move the sandbox clock forward")
+@router.post(
+    "/clock/advance",
+    summary="Move the sandbox clock forward",
+    operation_id="advanceSandboxClock",
+    responses=answers(models.SandboxClock),
+)
 async def advance_clock(request: Request, caller: CallerDep, payload: ClockAdvance) -> Response:
     """Moves this client's clock forward and runs everything that happens in
     between, in order, before answering."""
@@ -75,7 +87,12 @@ async def advance_clock(request: Request, caller: CallerDep, payload: ClockAdvan
     return json_response({"now": iso(moment)}, caller.default_api_version)
 
 
-@router.patch("/clock", summary="Set how fast the sandbox clock runs")
+@router.patch(
+    "/clock",
+    summary="Set how fast the sandbox clock runs",
+    operation_id="setSandboxClockSpeed",
+    responses=answers(models.SandboxClockSpeed),
+)
 async def set_clock(request: Request, caller: CallerDep, payload: ClockSettings) -> Response:
     _sandbox_only(caller)
     async with context_of(request).db.session() as session:
@@ -83,7 +100,12 @@ async def set_clock(request: Request, caller: CallerDep, payload: ClockSettings)
     return json_response({"now": iso(now), "speed": payload.speed}, caller.default_api_version)
 
 
-@router.patch("/assets/{assetId}", summary="Override a sandbox asset's state")
+@router.patch(
+    "/assets/{assetId}",
+    summary="Override a sandbox asset's state",
+    operation_id="overrideSandboxAsset",
+    responses=answers(models.SandboxOverrideResult, 404),
+)
 async def override_asset(
     request: Request,
     caller: CallerDep,

@@ -16,9 +16,28 @@ from gridlink.context import context_of
 from gridlink.domain import schedules, users
 from gridlink.domain.clock import now as client_now
 from gridlink.events.schedule_events import schedule_json
+from gridlink.openapi import models
+from gridlink.openapi.responses import answers
 from gridlink.wire.schedules import PARTIAL, NewSchedule, stored
 
 router = APIRouter(tags=["Schedules"])
+
+
+def _body(schema: dict[str, object]) -> dict[str, object]:
+    """Documents the JSON body a route parses itself (by schedule kind)."""
+    return {"requestBody": {"content": {"application/json": {"schema": schema}}}}
+
+
+_NEW = _body({"$ref": "#/components/schemas/NewSchedule"})
+_CHANGES = _body(
+    {
+        "oneOf": [
+            {"$ref": "#/components/schemas/ChargeScheduleUpdate"},
+            {"$ref": "#/components/schemas/TemperatureScheduleUpdate"},
+        ],
+        "description": "The fields to change; which ones apply depends on the schedule's kind.",
+    }
+)
 
 
 def _parse(adapter: TypeAdapter[Any], payload: Any) -> BaseModel:
@@ -29,7 +48,12 @@ def _parse(adapter: TypeAdapter[Any], payload: Any) -> BaseModel:
     return model
 
 
-@router.get("/users/{userId}/schedules", summary="List Schedules")
+@router.get(
+    "/users/{userId}/schedules",
+    summary="List Schedules",
+    operation_id="getSchedules",
+    responses=answers(models.SchedulePage, 404),
+)
 async def list_schedules(
     request: Request,
     caller: CallerDep,
@@ -43,7 +67,13 @@ async def list_schedules(
     return json_response(page_json([schedule_json(s) for s in result.items], result), version)
 
 
-@router.post("/users/{userId}/schedules", summary="Create Schedule")
+@router.post(
+    "/users/{userId}/schedules",
+    summary="Create Schedule",
+    operation_id="createSchedule",
+    responses=answers(models.Schedule, 404),
+    openapi_extra=_NEW,
+)
 async def create_schedule(
     request: Request,
     caller: CallerDep,
@@ -61,7 +91,12 @@ async def create_schedule(
     return json_response(answer, version)
 
 
-@router.get("/schedules/{scheduleId}", summary="Get Schedule")
+@router.get(
+    "/schedules/{scheduleId}",
+    summary="Get Schedule",
+    operation_id="getSchedule",
+    responses=answers(models.Schedule, 404),
+)
 async def get_schedule(request: Request, caller: CallerDep, scheduleId: str) -> Response:  # noqa: N803
     version = api_version(request, caller)
     async with context_of(request).db.session() as session:
@@ -70,7 +105,13 @@ async def get_schedule(request: Request, caller: CallerDep, scheduleId: str) -> 
     return json_response(answer, version)
 
 
-@router.put("/schedules/{scheduleId}", summary="Update Schedule")
+@router.put(
+    "/schedules/{scheduleId}",
+    summary="Update Schedule",
+    operation_id="updateSchedule",
+    responses=answers(models.Schedule, 404),
+    openapi_extra=_CHANGES,
+)
 async def update_schedule(
     request: Request,
     caller: CallerDep,
@@ -82,13 +123,21 @@ async def update_schedule(
     async with context.db.session() as session:
         schedule = await schedules.get_schedule(session, caller.client_id, scheduleId)
         changes = stored(_parse(PARTIAL[schedule.kind], payload))
+        # What the schedule becomes must be whole: only locationId may be null.
+        _parse(NewSchedule, {**schedule.body, **changes})
         now = await client_now(session, caller.client_id)
         await schedules.update_schedule(session, context.executor, schedule, changes, now)
         answer = schedule_json(schedule)
     return json_response(answer, version)
 
 
-@router.delete("/schedules/{scheduleId}", status_code=204, summary="Delete Schedule")
+@router.delete(
+    "/schedules/{scheduleId}",
+    status_code=204,
+    summary="Delete Schedule",
+    operation_id="deleteSchedule",
+    responses=answers(None, 404, status=204, description="The schedule is gone."),
+)
 async def delete_schedule(request: Request, caller: CallerDep, scheduleId: str) -> Response:  # noqa: N803
     version = api_version(request, caller)
     async with context_of(request).db.session() as session:
@@ -97,7 +146,12 @@ async def delete_schedule(request: Request, caller: CallerDep, scheduleId: str) 
     return Response(status_code=204, headers={VERSION_HEADER: version})
 
 
-@router.get("/schedules/{scheduleId}/status", summary="Get Schedule Status")
+@router.get(
+    "/schedules/{scheduleId}/status",
+    summary="Get Schedule Status",
+    operation_id="getScheduleStatus",
+    responses=answers(models.ScheduleStatus, 404),
+)
 async def schedule_status(request: Request, caller: CallerDep, scheduleId: str) -> Response:  # noqa: N803
     version = api_version(request, caller)
     async with context_of(request).db.session() as session:

@@ -14,6 +14,9 @@ from gridlink.domain import interventions
 from gridlink.domain.asset_kinds import KINDS
 from gridlink.domain.errors import BadRequest, NotFound
 from gridlink.domain.vendors import ASSET_TYPES, SCOPES, VENDORS, display_name
+from gridlink.openapi import models
+from gridlink.openapi.kinds import KINDS as DOCS
+from gridlink.openapi.responses import answers
 
 router = APIRouter()
 INTERVENTION_LANGUAGES = (
@@ -40,6 +43,7 @@ def _add_health(asset_type: str) -> None:
     router.add_api_route(
         f"/health/{KINDS[asset_type].plural}", health, methods=["GET"],
         tags=["Service Health"], summary=f"Check available {KINDS[asset_type].plural}",
+        operation_id=DOCS[asset_type].health, responses=answers(list[models.VendorHealth]),
     )  # fmt: skip
 
 
@@ -47,7 +51,13 @@ for _type in ASSET_TYPES:
     _add_health(_type)
 
 
-@router.get("/integrations", tags=["Service Health"], summary="List integrations")
+@router.get(
+    "/integrations",
+    tags=["Service Health"],
+    summary="List integrations",
+    operation_id="getIntegrations",
+    responses=answers(list[models.Integration]),
+)
 async def integrations(
     request: Request,
     caller: CallerDep,
@@ -79,7 +89,13 @@ def _language(language: str | None) -> str:
     return language or "en-US"
 
 
-@router.get("/interventions", tags=["Interventions"], summary="List interventions")
+@router.get(
+    "/interventions",
+    tags=["Interventions"],
+    summary="List interventions",
+    operation_id="listInterventions",
+    responses=answers(list[models.Intervention]),
+)
 async def list_interventions(
     request: Request,
     caller: CallerDep,
@@ -100,7 +116,13 @@ async def list_interventions(
     return json_response(body, version)
 
 
-@router.get("/interventions/{interventionId}", tags=["Interventions"], summary="Get intervention")
+@router.get(
+    "/interventions/{interventionId}",
+    tags=["Interventions"],
+    summary="Get intervention",
+    operation_id="getIntervention",
+    responses=answers(models.Intervention, 404),
+)
 async def get_intervention(
     request: Request,
     caller: CallerDep,

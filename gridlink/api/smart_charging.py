@@ -13,6 +13,8 @@ from gridlink.context import context_of
 from gridlink.db.tables import Asset, SmartChargingStatus
 from gridlink.domain import assets, smart_charging
 from gridlink.domain.asset_kinds import KINDS
+from gridlink.openapi import models
+from gridlink.openapi.responses import answers
 from gridlink.wire.smart_charging import PolicyPayload, override_json, plan_json, status_json
 
 router = APIRouter(tags=["Vehicles"])
@@ -29,7 +31,10 @@ def _override_body(asset: Asset, status: SmartChargingStatus) -> dict[str, objec
 
 
 @router.get(
-    "/vehicles/{vehicleId}/smart-charging-policy", summary="Get Vehicle Smart Charging Policy"
+    "/vehicles/{vehicleId}/smart-charging-policy",
+    summary="Get Vehicle Smart Charging Policy",
+    operation_id="getVehiclesVehicleidSmartchargingpolicy",
+    responses=answers(models.SmartChargingPolicy, 404),
 )
 async def get_policy(request: Request, caller: CallerDep, vehicleId: str) -> Response:  # noqa: N803
     version = api_version(request, caller)
@@ -40,7 +45,10 @@ async def get_policy(request: Request, caller: CallerDep, vehicleId: str) -> Res
 
 
 @router.put(
-    "/vehicles/{vehicleId}/smart-charging-policy", summary="Update Vehicle Smart Charging Policy"
+    "/vehicles/{vehicleId}/smart-charging-policy",
+    summary="Update Vehicle Smart Charging Policy",
+    operation_id="updateVehicleSmartChargingPolicy",
+    responses=answers(models.SmartChargingPolicy, 404),
 )
 async def put_policy(
     request: Request,
@@ -60,7 +68,10 @@ async def put_policy(
 
 
 @router.get(
-    "/vehicles/{vehicleId}/smart-charging-status", summary="Get Vehicle Smart Charging Status"
+    "/vehicles/{vehicleId}/smart-charging-status",
+    summary="Get Vehicle Smart Charging Status",
+    operation_id="getVehiclesVehicleidSmartchargingstatus",
+    responses=answers(models.SmartChargingStatus, 404),
 )
 async def get_status(request: Request, caller: CallerDep, vehicleId: str) -> Response:  # noqa: N803
     version = api_version(request, caller)
@@ -80,6 +91,8 @@ async def get_status(request: Request, caller: CallerDep, vehicleId: str) -> Res
 @router.get(
     "/vehicles/{vehicleId}/smart-charging-plans/{smartChargingPlanId}",
     summary="Get Smart Charging Plan",
+    operation_id="getVehiclesVehicleidSmartchargingplans",
+    responses=answers(models.SmartChargingPlan, 404),
 )
 async def get_plan(
     request: Request,
@@ -95,7 +108,12 @@ async def get_plan(
     return json_response(body, version)
 
 
-@router.post("/vehicles/{vehicleId}/smart-override", summary="Create Smart Override")
+@router.post(
+    "/vehicles/{vehicleId}/smart-override",
+    summary="Create Smart Override",
+    operation_id="vehicleCreateSmartOverride",
+    responses=answers(models.VehicleSmartOverride, 404),
+)
 async def create_override(request: Request, caller: CallerDep, vehicleId: str) -> Response:  # noqa: N803
     version = api_version(request, caller)
     context = context_of(request)
@@ -107,7 +125,12 @@ async def create_override(request: Request, caller: CallerDep, vehicleId: str) -
     return json_response(body, version)
 
 
-@router.delete("/vehicles/{vehicleId}/smart-override", summary="End Smart Override")
+@router.delete(
+    "/vehicles/{vehicleId}/smart-override",
+    summary="End Smart Override",
+    operation_id="vehicleEndSmartOverride",
+    responses=answers(models.VehicleSmartOverride, 404),
+)
 async def end_override(request: Request, caller: CallerDep, vehicleId: str) -> Response:  # noqa: N803
     version = api_version(request, caller)
     context = context_of(request)

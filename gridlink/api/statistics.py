@@ -30,6 +30,8 @@ router = APIRouter(tags=["Statistics"])
 
 DeviceType = Literal["charger", "vehicle", "hvac"]
 Resolution = Literal["QUARTER_HOUR", "HALF_HOUR", "HOUR", "DAY", "WEEK", "MONTH", "YEAR"]
+FIRST_YEAR, LAST_YEAR = 1970, 9000
+MAX_UTC_OFFSET = 24.0  # hours
 # A day of quarter hours stays provisional until this long after it ends.
 SETTLING = timedelta(minutes=15)
 
@@ -37,9 +39,13 @@ SETTLING = timedelta(minutes=15)
 def _instant(value: str, name: str) -> datetime:
     try:
         moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
+        moment = (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(UTC)
+    except (ValueError, OverflowError):
         raise BadRequest(f"{name} must be an ISO 8601 date-time, not {value!r}.") from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    # Far enough from datetime's limits that buckets and offsets stay in range.
+    if not FIRST_YEAR <= moment.year <= LAST_YEAR:
+        raise BadRequest(f"{name} must fall between the years {FIRST_YEAR} and {LAST_YEAR}.")
+    return moment
 
 
 async def _devices(
@@ -91,7 +97,9 @@ async def charging(
     endDate: str | None = None,  # noqa: N803
     locationId: str | None = None,  # noqa: N803
     id: str | None = None,  # noqa: A002 - the wire name
-    utcOffset: Annotated[float | None, Query()] = None,  # noqa: N803
+    utcOffset: Annotated[  # noqa: N803
+        float | None, Query(ge=-MAX_UTC_OFFSET, le=MAX_UTC_OFFSET)
+    ] = None,
     resolution: Resolution = "DAY",
 ) -> Response:
     version = api_version(request, caller)

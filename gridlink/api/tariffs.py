@@ -12,6 +12,8 @@ from gridlink.api.responses import VERSION_HEADER, json_response
 from gridlink.auth.dependencies import CallerDep, api_version
 from gridlink.context import context_of
 from gridlink.domain import locations, tariffs
+from gridlink.openapi import models
+from gridlink.openapi.responses import answers
 from gridlink.wire.tariffs import LocationTariffPayload, TariffPayload, location_schedule_json
 
 router = APIRouter(tags=["Tariffs"])
@@ -19,7 +21,13 @@ router = APIRouter(tags=["Tariffs"])
 TariffIdPath = Annotated[str, Path(pattern=r"^[\w-]+$", max_length=36)]
 
 
-@router.put("/tariffs/{tariffId}", status_code=204, summary="Create a Tariff")
+@router.put(
+    "/tariffs/{tariffId}",
+    status_code=204,
+    summary="Create a Tariff",
+    operation_id="sendTariffInformation",
+    responses=answers(None, status=204, description="The tariff's rates are stored."),
+)
 async def put_tariff(
     request: Request,
     caller: CallerDep,
@@ -34,7 +42,12 @@ async def put_tariff(
     return Response(status_code=204, headers={VERSION_HEADER: version})
 
 
-@router.get("/tariffs/{tariffId}", summary="Get Tariff")
+@router.get(
+    "/tariffs/{tariffId}",
+    summary="Get Tariff",
+    operation_id="getTariffInformation",
+    responses=answers(list[models.Rate], 404),
+)
 async def get_tariff(request: Request, caller: CallerDep, tariffId: TariffIdPath) -> Response:  # noqa: N803
     version = api_version(request, caller)
     async with context_of(request).db.session() as session:
@@ -42,7 +55,13 @@ async def get_tariff(request: Request, caller: CallerDep, tariffId: TariffIdPath
     return json_response(tariff.rates, version)
 
 
-@router.put("/locations/{locationId}/tariff", status_code=204, summary="Link Tariff to Location")
+@router.put(
+    "/locations/{locationId}/tariff",
+    status_code=204,
+    summary="Link Tariff to Location",
+    operation_id="associateUserLocationWithTariff",
+    responses=answers(None, 404, status=204, description="The location uses the tariff."),
+)
 async def link_location_tariff(
     request: Request,
     caller: CallerDep,
@@ -58,7 +77,12 @@ async def link_location_tariff(
     return Response(status_code=204, headers={VERSION_HEADER: version})
 
 
-@router.get("/locations/{locationId}/tariff", summary="Get Tariff Schedule")
+@router.get(
+    "/locations/{locationId}/tariff",
+    summary="Get Tariff Schedule",
+    operation_id="getUserLocationTariff",
+    responses=answers(list[models.TariffScheduleEntry], 404),
+)
 async def get_location_tariff(request: Request, caller: CallerDep, locationId: str) -> Response:  # noqa: N803
     version = api_version(request, caller)
     async with context_of(request).db.session() as session:

@@ -19,6 +19,8 @@ from gridlink.db.tables import Asset, Client, User, VendorConnection
 from gridlink.domain import link_sessions, users
 from gridlink.domain.errors import BadRequest, NotFound
 from gridlink.domain.vendors import ALL_VENDORS
+from gridlink.openapi import models
+from gridlink.openapi.responses import answers
 from gridlink.wire.users import (
     LinkUserPayload,
     RelinkPayload,
@@ -40,7 +42,12 @@ def _vendor(vendor: str) -> str:
     return vendor
 
 
-@router.get("/users", summary="List Users")
+@router.get(
+    "/users",
+    summary="List Users",
+    operation_id="listUsers",
+    responses=answers(models.UserPage),
+)
 async def list_users(request: Request, caller: CallerDep, page: PageDep) -> Response:
     version = api_version(request, caller)
     async with context_of(request).db.session() as session:
@@ -58,7 +65,12 @@ async def list_users(request: Request, caller: CallerDep, page: PageDep) -> Resp
     return json_response(page_json(data, result), version)
 
 
-@router.get("/users/{userId}", summary="Get User")
+@router.get(
+    "/users/{userId}",
+    summary="Get User",
+    operation_id="getUser",
+    responses=answers(models.User, 404),
+)
 async def get_user(request: Request, caller: CallerDep, userId: UserId) -> Response:  # noqa: N803
     version = api_version(request, caller)
     context = context_of(request)
@@ -73,7 +85,13 @@ async def get_user(request: Request, caller: CallerDep, userId: UserId) -> Respo
     return await cached_json(context.reads, user_key(caller.client_id, userId), version, render)
 
 
-@router.delete("/users/{userId}", status_code=204, summary="Unlink User")
+@router.delete(
+    "/users/{userId}",
+    status_code=204,
+    summary="Unlink User",
+    operation_id="deleteUsersUserid",
+    responses=answers(None, status=204, description="The user and their data are gone."),
+)
 async def delete_user(request: Request, caller: CallerDep, userId: UserId) -> Response:  # noqa: N803
     version = api_version(request, caller)
     async with context_of(request).db.session() as session:
@@ -81,7 +99,13 @@ async def delete_user(request: Request, caller: CallerDep, userId: UserId) -> Re
     return no_content(version)
 
 
-@router.delete("/users/{userId}/authorization", status_code=204, summary="Deauthorize User")
+@router.delete(
+    "/users/{userId}/authorization",
+    status_code=204,
+    summary="Deauthorize User",
+    operation_id="deleteUsersUseridAuthorization",
+    responses=answers(None, status=204, description="The user's vendor access was revoked."),
+)
 async def deauthorize_user(request: Request, caller: CallerDep, userId: UserId) -> Response:  # noqa: N803
     version = api_version(request, caller)
     async with context_of(request).db.session() as session:
@@ -89,7 +113,13 @@ async def deauthorize_user(request: Request, caller: CallerDep, userId: UserId) 
     return no_content(version)
 
 
-@router.delete("/users/{userId}/vendors/{vendor}", status_code=204, summary="Disconnect Vendor")
+@router.delete(
+    "/users/{userId}/vendors/{vendor}",
+    status_code=204,
+    summary="Disconnect Vendor",
+    operation_id="disconnectUserVendor",
+    responses=answers(None, status=204, description="The vendor is disconnected."),
+)
 async def disconnect_vendor(
     request: Request,
     caller: CallerDep,
@@ -106,6 +136,8 @@ async def disconnect_vendor(
     "/users/{userId}/vendors/{vendor}/{vendorType}",
     status_code=204,
     summary="Disconnect Vendor Type",
+    operation_id="disconnectUserVendorVendorType",
+    responses=answers(None, status=204, description="The vendor type is disconnected."),
 )
 async def disconnect_vendor_type(
     request: Request,
@@ -138,7 +170,12 @@ async def _link_session(
     return json_response({"linkUrl": link_url, "linkToken": token}, version)
 
 
-@router.post("/users/{userId}/link", summary="Link User")
+@router.post(
+    "/users/{userId}/link",
+    summary="Link User",
+    operation_id="postUsersUseridLink",
+    responses=answers(models.LinkSession),
+)
 async def link_user(
     request: Request,
     caller: CallerDep,
@@ -159,7 +196,12 @@ async def link_user(
         return await _link_session(request, session, caller, user, wanted, version)
 
 
-@router.post("/assets/{assetId}/relink", summary="Relink Asset")
+@router.post(
+    "/assets/{assetId}/relink",
+    summary="Relink Asset",
+    operation_id="postAssetsAssetidRelink",
+    responses=answers(models.LinkSession),
+)
 async def relink_asset(
     request: Request,
     caller: CallerDep,

@@ -13,6 +13,8 @@ from gridlink.auth.caller import Caller
 from gridlink.auth.dependencies import CallerDep, api_version
 from gridlink.context import Context, context_of
 from gridlink.domain import webhooks
+from gridlink.openapi import models
+from gridlink.openapi.responses import answers
 from gridlink.wire.webhooks import WebhookCreatePayload, WebhookUpdatePayload, webhook_json
 
 router = APIRouter(tags=["Webhooks"])
@@ -24,7 +26,12 @@ def _who(context: Context, caller: Caller) -> webhooks.Destination:
     )
 
 
-@router.post("/webhooks", summary="Create Webhook")
+@router.post(
+    "/webhooks",
+    summary="Create Webhook",
+    operation_id="createWebhook",
+    responses=answers(models.Webhook),
+)
 async def create_webhook(
     request: Request, caller: CallerDep, payload: WebhookCreatePayload
 ) -> Response:
@@ -38,7 +45,12 @@ async def create_webhook(
     return json_response(body, version)
 
 
-@router.get("/webhooks", summary="List Webhooks")
+@router.get(
+    "/webhooks",
+    summary="List Webhooks",
+    operation_id="listWebhooks",
+    responses=answers(models.WebhookPage),
+)
 async def list_webhooks(request: Request, caller: CallerDep, page: PageDep) -> Response:
     version = api_version(request, caller)
     async with context_of(request).db.session() as session:
@@ -46,7 +58,12 @@ async def list_webhooks(request: Request, caller: CallerDep, page: PageDep) -> R
     return json_response(page_json([webhook_json(w) for w in result.items], result), version)
 
 
-@router.get("/webhooks/{webhookId}", summary="Get Webhook")
+@router.get(
+    "/webhooks/{webhookId}",
+    summary="Get Webhook",
+    operation_id="getWebhook",
+    responses=answers(models.Webhook, 404),
+)
 async def get_webhook(request: Request, caller: CallerDep, webhookId: str) -> Response:  # noqa: N803
     version = api_version(request, caller)
     async with context_of(request).db.session() as session:
@@ -54,7 +71,12 @@ async def get_webhook(request: Request, caller: CallerDep, webhookId: str) -> Re
     return json_response(body, version)
 
 
-@router.patch("/webhooks/{webhookId}", summary="Update Webhook")
+@router.patch(
+    "/webhooks/{webhookId}",
+    summary="Update Webhook",
+    operation_id="updateWebhook",
+    responses=answers(models.Webhook, 404),
+)
 async def update_webhook(
     request: Request,
     caller: CallerDep,
@@ -72,7 +94,13 @@ async def update_webhook(
     return json_response(body, version)
 
 
-@router.delete("/webhooks/{webhookId}", status_code=204, summary="Delete Webhook")
+@router.delete(
+    "/webhooks/{webhookId}",
+    status_code=204,
+    summary="Delete Webhook",
+    operation_id="deleteWebhook",
+    responses=answers(None, 404, status=204, description="The webhook is gone."),
+)
 async def delete_webhook(request: Request, caller: CallerDep, webhookId: str) -> Response:  # noqa: N803
     version = api_version(request, caller)
     async with context_of(request).db.session() as session:
@@ -80,7 +108,12 @@ async def delete_webhook(request: Request, caller: CallerDep, webhookId: str) ->
     return Response(status_code=204, headers={"Enode-Version": version})
 
 
-@router.post("/webhooks/{webhookId}/test", summary="Test Webhook")
+@router.post(
+    "/webhooks/{webhookId}/test",
+    summary="Test Webhook",
+    operation_id="testWebhook",
+    responses=answers(models.WebhookTestResult, 404),
+)
 async def test_webhook(request: Request, caller: CallerDep, webhookId: str) -> Response:  # noqa: N803
     version = api_version(request, caller)
     context = context_of(request)

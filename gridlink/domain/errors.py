@@ -8,7 +8,7 @@ from typing import Any
 class DomainError(Exception):
     status = 400
     kind = "bad-request"
-    title = "Bad request"
+    title = "Bad Request"
 
     def __init__(self, detail: str, issues: list[dict[str, Any]] | None = None) -> None:
         super().__init__(detail)

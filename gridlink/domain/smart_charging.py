@@ -137,6 +137,9 @@ async def update_policy(
 ) -> dict[str, Any]:
     policy = {**{"isEnabled": False, "deadline": None, "minimumChargeLimit": 0}, **policy_of(asset)}
     policy.update(changes)
+    for name in ("isEnabled", "minimumChargeLimit"):
+        if policy[name] is None:  # only `deadline` may be null
+            raise BadRequest(f"{name} cannot be null.")
     if policy["isEnabled"] and not policy["deadline"]:
         raise BadRequest("Smart charging needs a deadline: set `deadline` (HH:MM).")
     if policy["isEnabled"] and await session.scalar(

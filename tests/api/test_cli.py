@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 
 import httpx
 
@@ -126,3 +127,39 @@ def test_sandbox_clock_and_overrides_from_the_cli(server: Server) -> None:
     wrong = server.cli("sandbox", "asset", "set", "--client", client.client_id, "nope",
                        "--unplugged", check=False)  # fmt: skip
     assert wrong.returncode == 1 and "No asset" in wrong.stderr
+
+
+def test_client_set_version(server: Server) -> None:
+    client = server.new_client(default_api_version="2024-10-01")
+    headers = {"Authorization": f"Bearer {server.token(client)}"}
+    assert httpx.get(f"{server.url}/users", headers=headers).headers["enode-version"] == (
+        "2024-10-01"
+    )
+    changed = json.loads(
+        server.cli("client", "set-version", client.client_id, "2024-01-01", "--json").stdout
+    )
+    assert changed["clientId"] == client.client_id
+    assert changed["defaultApiVersion"] == "2024-01-01"
+    assert "clientSecret" not in changed
+    listed = json.loads(server.cli("client", "list", "--json").stdout)
+    assert [c["defaultApiVersion"] for c in listed if c["clientId"] == client.client_id] == [
+        "2024-01-01"
+    ]
+    # The running server hears of it within a second or two, tokens unchanged.
+    deadline = time.monotonic() + 5
+    while True:
+        version = httpx.get(f"{server.url}/users", headers=headers).headers["enode-version"]
+        if version == "2024-01-01" or time.monotonic() > deadline:
+            break
+        time.sleep(0.2)
+    assert version == "2024-01-01"
+
+    plain = server.cli("client", "set-version", client.client_id, "2024-10-01")
+    assert "2024-10-01" in plain.stdout
+    for args, message in [
+        ([client.client_id, "2023-02-01"], "default API version must be one of"),
+        (["nope", "2024-10-01"], "No client"),
+    ]:
+        refused = server.cli("client", "set-version", *args, check=False)
+        assert refused.returncode == 1 and message in refused.stderr
+        assert "Traceback" not in refused.stderr
