@@ -4,11 +4,12 @@
 from __future__ import annotations
 
 import calendar
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.responses import Response
@@ -72,14 +73,46 @@ async def _devices(
     return found
 
 
-async def _span(
-    session: AsyncSession, caller: Caller, start_date: str, end_date: str | None
-) -> tuple[datetime, datetime]:
-    start = _instant(start_date, "startDate")
-    end = _instant(end_date, "endDate") if end_date else await client_now(session, caller.client_id)
-    if end <= start:
-        raise BadRequest("endDate must be after startDate.")
-    return start, end
+@dataclass(frozen=True)
+class ChargingQuery:
+    """What both charging statistics take: whose devices, which, and when."""
+
+    user_id: str
+    start_date: str
+    device_type: str
+    end_date: str | None
+    location_id: str | None
+    device_id: str | None
+
+    async def load(
+        self, session: AsyncSession, caller: Caller
+    ) -> tuple[list[Asset], datetime, datetime]:
+        start = _instant(self.start_date, "startDate")
+        end = (
+            _instant(self.end_date, "endDate")
+            if self.end_date
+            else await client_now(session, caller.client_id)
+        )
+        if end <= start:
+            raise BadRequest("endDate must be after startDate.")
+        devices = await _devices(
+            session, caller, self.user_id, self.device_type, self.device_id, self.location_id
+        )
+        return devices, start, end
+
+
+async def charging_query(
+    userId: str,  # noqa: N803 - the wire names
+    startDate: str,  # noqa: N803
+    type: DeviceType,  # noqa: A002
+    endDate: str | None = None,  # noqa: N803
+    locationId: str | None = None,  # noqa: N803
+    id: str | None = None,  # noqa: A002
+) -> ChargingQuery:
+    return ChargingQuery(userId, startDate, type, endDate, locationId, id)
+
+
+ChargingQueryDep = Annotated[ChargingQuery, Depends(charging_query)]
 
 
 @router.get(
@@ -91,12 +124,7 @@ async def _span(
 async def charging(
     request: Request,
     caller: CallerDep,
-    userId: str,  # noqa: N803
-    startDate: str,  # noqa: N803
-    type: DeviceType,  # noqa: A002 - the wire name
-    endDate: str | None = None,  # noqa: N803
-    locationId: str | None = None,  # noqa: N803
-    id: str | None = None,  # noqa: A002 - the wire name
+    query: ChargingQueryDep,
     utcOffset: Annotated[  # noqa: N803
         float | None, Query(ge=-MAX_UTC_OFFSET, le=MAX_UTC_OFFSET)
     ] = None,
@@ -104,8 +132,7 @@ async def charging(
 ) -> Response:
     version = api_version(request, caller)
     async with context_of(request).db.session() as session:
-        start, end = await _span(session, caller, startDate, endDate)
-        devices = await _devices(session, caller, userId, type, id, locationId)
+        devices, start, end = await query.load(session, caller)
         body = await statistics.charging_timeseries(
             session, devices, start, end, resolution, utcOffset or 0.0
         )
@@ -119,19 +146,11 @@ async def charging(
     responses=answers(list[models.ChargingSession], 404),
 )
 async def charging_sessions(
-    request: Request,
-    caller: CallerDep,
-    userId: str,  # noqa: N803
-    startDate: str,  # noqa: N803
-    type: DeviceType,  # noqa: A002 - the wire name
-    endDate: str | None = None,  # noqa: N803
-    locationId: str | None = None,  # noqa: N803
-    id: str | None = None,  # noqa: A002 - the wire name
+    request: Request, caller: CallerDep, query: ChargingQueryDep
 ) -> Response:
     version = api_version(request, caller)
     async with context_of(request).db.session() as session:
-        start, end = await _span(session, caller, startDate, endDate)
-        devices = await _devices(session, caller, userId, type, id, locationId)
+        devices, start, end = await query.load(session, caller)
         body = await statistics.charging_sessions(session, devices, start, end)
     return json_response(body, version)
 
