@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+
 from fastapi import APIRouter, Request
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.responses import Response
@@ -12,6 +15,7 @@ from gridlink.auth.dependencies import CallerDep, api_version
 from gridlink.context import context_of
 from gridlink.db.tables import Asset, SmartChargingStatus
 from gridlink.domain import assets, smart_charging
+from gridlink.domain.actions import Executor
 from gridlink.domain.asset_kinds import KINDS
 from gridlink.openapi import models
 from gridlink.openapi.responses import answers
@@ -115,14 +119,7 @@ async def get_plan(
     responses=answers(models.VehicleSmartOverride, 404),
 )
 async def create_override(request: Request, caller: CallerDep, vehicleId: str) -> Response:  # noqa: N803
-    version = api_version(request, caller)
-    context = context_of(request)
-    async with context.db.session() as session:
-        vehicle = await _vehicle(session, caller, vehicleId)
-        now = await context.executor.now(session, vehicle)
-        status = await smart_charging.create_override(session, context.executor, vehicle, now)
-        body = _override_body(vehicle, status)
-    return json_response(body, version)
+    return await _change_override(request, caller, vehicleId, smart_charging.create_override)
 
 
 @router.delete(
@@ -132,11 +129,20 @@ async def create_override(request: Request, caller: CallerDep, vehicleId: str) -
     responses=answers(models.VehicleSmartOverride, 404),
 )
 async def end_override(request: Request, caller: CallerDep, vehicleId: str) -> Response:  # noqa: N803
+    return await _change_override(request, caller, vehicleId, smart_charging.end_override)
+
+
+OverrideChange = Callable[[AsyncSession, Executor, Asset, datetime], Awaitable[SmartChargingStatus]]
+
+
+async def _change_override(
+    request: Request, caller: Caller, vehicle_id: str, change: OverrideChange
+) -> Response:
     version = api_version(request, caller)
     context = context_of(request)
     async with context.db.session() as session:
-        vehicle = await _vehicle(session, caller, vehicleId)
+        vehicle = await _vehicle(session, caller, vehicle_id)
         now = await context.executor.now(session, vehicle)
-        status = await smart_charging.end_override(session, context.executor, vehicle, now)
+        status = await change(session, context.executor, vehicle, now)
         body = _override_body(vehicle, status)
     return json_response(body, version)
