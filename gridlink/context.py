@@ -9,6 +9,7 @@ from fastapi import Request
 from gridlink.auth.caller import ClientCache
 from gridlink.auth.tokens import TokenSigner
 from gridlink.config import Settings
+from gridlink.connectors.registry import Connectors
 from gridlink.connectors.sandbox.engine import Engine, SandboxConnector
 from gridlink.crypto import Vault, signing_key
 from gridlink.db.engine import Database
@@ -25,14 +26,15 @@ class Context:
     clients: ClientCache
     reads: ReadCache
     engine: Engine
-    executor: SandboxConnector
+    # Commands to devices, each to the connector that reaches it.
+    executor: Connectors
     webhooks: Dispatcher
 
     @classmethod
     def build(cls, settings: Settings) -> Context:
         db = Database(settings.database_url)
         vault = Vault(settings.secret_key)
-        executor = SandboxConnector(settings.sandbox_action_delay)
+        sandbox = SandboxConnector(settings.sandbox_action_delay)
         context = cls(
             settings=settings,
             db=db,
@@ -40,8 +42,8 @@ class Context:
             signer=TokenSigner(signing_key(settings.secret_key)),
             clients=ClientCache(db),
             reads=ReadCache(),
-            engine=Engine(db, executor),
-            executor=executor,
+            engine=Engine(db, sandbox),
+            executor=Connectors({"sandbox": sandbox}),
             webhooks=Dispatcher(db, vault, settings),
         )
         db.on_commit = context.changed

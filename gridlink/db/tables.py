@@ -96,6 +96,8 @@ class VendorConnection(Base):
     virtual_asset_id: Mapped[str | None] = mapped_column(
         ForeignKey("virtual_assets.id", ondelete="SET NULL"), nullable=True
     )
+    # Which connector reaches the account's devices (gridlink.connectors.registry).
+    connector: Mapped[str] = mapped_column(String(16), default="sandbox", server_default="sandbox")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
