@@ -19,7 +19,7 @@ from gridlink.domain.errors import BadRequest, NotFound
 from gridlink.domain.pagination import Page, PageRequest, paginate
 from gridlink.domain.prices import Prices
 from gridlink.domain.statistics import Piece, pieces_of
-from gridlink.events.outbox import emit
+from gridlink.events.outbox import emit, listening
 
 HEM_VENDORS: Final = frozenset(
     {"SOLAREDGE", "FOXESS", "SMA", "TESLA", "GIVENERGY", "SOLAX", "SOLIS", "HUAWEI", "ENPHASE"}
@@ -49,14 +49,35 @@ async def ensure_for(
     return system
 
 
-async def _tell(session: AsyncSession, system: HemSystem, verb: str, at: datetime) -> None:
+async def _tell(
+    session: AsyncSession,
+    system: HemSystem,
+    verb: str,
+    at: datetime,
+    updated_fields: list[str] | None = None,
+) -> None:
     from gridlink.wire.hem_systems import hem_system_json  # noqa: PLC0415 - wire renders
 
-    body = await hem_system_json(session, system, at)
-    await emit(
-        session, system.client_id, f"user:hem-system:{verb}", at,
-        lambda: {"hemSystem": body}, system.user.user_id,
-    )  # fmt: skip
+    name = f"user:hem-system:{verb}"
+    if not await listening(session, system.client_id, name):
+        return
+    body: dict[str, Any] = {"hemSystem": await hem_system_json(session, system, at)}
+    if updated_fields is not None:
+        body["updatedFields"] = updated_fields
+    await emit(session, system.client_id, name, at, lambda: body, system.user.user_id)
+
+
+async def site_reported(session: AsyncSession, asset: Asset, at: datetime) -> None:
+    """`user:hem-system:updated` as the system's inverter reports (its energy
+    today moves with each report): only rendered for a listener."""
+    system_id = asset.document.get("hemSystemId")
+    if asset.asset_type != "inverter" or not system_id:
+        return
+    if not await listening(session, asset.client_id, "user:hem-system:updated"):
+        return
+    system = await session.scalar(select(HemSystem).where(HemSystem.id == system_id))
+    if system is not None:
+        await _tell(session, system, "updated", at, ["status.lastSeen", "status.energy.today"])
 
 
 async def forget_empty(

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from gridlink.db.changes import asset_key, mark_changed, user_key
 from gridlink.db.tables import Asset, AssetSample
+from gridlink.domain import hem_systems
 from gridlink.domain.asset_kinds import KINDS
 from gridlink.events import asset_events
 from gridlink.wire.timestamps import iso
@@ -78,6 +79,7 @@ async def apply_report(
     await mark_changed(session, asset_key(asset.client_id, asset.asset_type, asset.id))
     if changed:
         await asset_events.asset_changed(session, asset, "updated", at, changed)
+        await hem_systems.site_reported(session, asset, at)
     return changed
 
 

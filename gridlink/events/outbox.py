@@ -68,6 +68,12 @@ async def _write(session: AsyncSession) -> None:
     await session.execute(insert(Event), waiting)
 
 
+async def listening(session: AsyncSession, client_id: str, name: str) -> bool:
+    """Whether an active webhook of the client wants this event: for events whose
+    body costs queries, asked before rendering it."""
+    return any(wants(events, name) for events in await _subscriptions(session, client_id))
+
+
 async def _subscriptions(session: AsyncSession, client_id: str) -> list[list[str]]:
     known: dict[str, list[list[str]]] = session.info.setdefault(_SUBSCRIPTIONS, {})
     if client_id not in known:

@@ -60,3 +60,7 @@ def test_a_site_of_one_vendor_is_one_hem_system(server: Server, client: Credenti
     for name in ("user:hem-system:discovered", "user:hem-system:deleted"):
         [event] = receiver.events(name)
         assert_webhook_event(event)
+    updates = receiver.events("user:hem-system:updated")
+    assert updates  # as the inverter reports
+    assert_webhook_event(updates[-1])
+    assert updates[-1]["hemSystem"]["status"]["energy"]["today"]["generation"] >= 0
