@@ -7,7 +7,9 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.responses import Response
 
+from gridlink.api.responses import VERSION_HEADER
 from gridlink.context import context_of
+from gridlink.domain import versions
 
 router = APIRouter(tags=["Service Health"])
 
@@ -23,9 +25,10 @@ router = APIRouter(tags=["Service Health"])
     },
 )
 async def ready(request: Request) -> Response:
+    headers = {VERSION_HEADER: versions.answering(request.headers.get("enode-version"))}
     try:
         async with context_of(request).db.session() as session:
             await session.execute(text("SELECT 1"))
     except (SQLAlchemyError, OSError):
-        return Response(status_code=503)
-    return Response(status_code=204)
+        return Response(status_code=503, headers=headers)
+    return Response(status_code=204, headers=headers)

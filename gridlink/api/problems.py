@@ -68,8 +68,7 @@ def version_of(request: Request) -> str:
     known = getattr(request.state, "enode_version", None)
     if isinstance(known, str):
         return known
-    asked = request.headers.get("enode-version", "").strip()
-    return asked if asked in versions.SUPPORTED else versions.LATEST
+    return versions.answering(request.headers.get("enode-version"))
 
 
 async def domain_error(request: Request, error: Exception) -> Response:

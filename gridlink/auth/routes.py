@@ -12,6 +12,7 @@ from starlette.responses import Response
 
 from gridlink.auth.tokens import EXPIRES_IN
 from gridlink.context import context_of
+from gridlink.domain import versions
 from gridlink.domain.clients import is_client_id
 
 router = APIRouter()
@@ -20,7 +21,7 @@ _MAX_BODY = 8192
 
 
 def _oauth_error(status: int, error: str, description: str) -> Response:
-    headers = dict(_NO_STORE)
+    headers = {**_NO_STORE, "Enode-Version": versions.LATEST}
     if status == 401:
         headers["WWW-Authenticate"] = 'Basic realm="gridlink", charset="UTF-8"'
     return Response(
@@ -86,5 +87,5 @@ async def issue_token(request: Request) -> Response:
             {"access_token": token, "expires_in": EXPIRES_IN, "scope": "", "token_type": "bearer"}
         ),
         media_type="application/json",
-        headers=_NO_STORE,
+        headers={**_NO_STORE, "Enode-Version": versions.LATEST},
     )

@@ -33,3 +33,10 @@ def resolve(requested: str | None, client_default: str, minimum: str, purpose: s
             "Send an Enode-Version header or change the client's default API version."
         )
     return version
+
+
+def answering(requested: str | None) -> str:
+    """The version an answer that knows no client says it is in: the one asked
+    for, if supported; else the newest."""
+    asked = (requested or "").strip()
+    return asked if asked in SUPPORTED else LATEST

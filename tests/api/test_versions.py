@@ -70,3 +70,14 @@ def test_problems_say_their_version_and_in_2024_01_01_repeat_error_and_message(
     assert anonymous.headers["enode-version"] == "2024-01-01"
     unknown = httpx.get(f"{server.url}/vehicles", headers={"Enode-Version": "2019-01-01"})
     assert unknown.headers["enode-version"] == "2024-10-01"
+
+
+def test_every_api_answer_names_its_version(server: Server) -> None:
+    client = server.new_client()
+    ready = httpx.get(f"{server.url}/health/ready", headers=OLDER)
+    assert ready.headers["enode-version"] == "2024-01-01"
+    token = httpx.post(f"{server.url}/oauth2/token", data={"grant_type": "client_credentials"},
+                       headers={"Authorization": client.basic})  # fmt: skip
+    assert token.status_code == 200 and token.headers["enode-version"]
+    refused = httpx.post(f"{server.url}/oauth2/token", data={"grant_type": "password"})
+    assert refused.status_code in (400, 401) and refused.headers["enode-version"]
