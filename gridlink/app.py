@@ -33,6 +33,7 @@ from gridlink.api import (
 )
 from gridlink.auth import routes as token_routes
 from gridlink.config import Settings
+from gridlink.connectors.ocpp import routes as ocpp_routes
 from gridlink.context import Context
 from gridlink.dashboard import routes as dashboard_routes
 from gridlink.dashboard import user_pages, webhook_pages
@@ -66,6 +67,7 @@ def create_app(settings: Settings) -> FastAPI:
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task
+        await context.ocpp.close()
         await context.webhooks.stop()
         if listener is not None:
             await listener.stop()
@@ -98,6 +100,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(schedules.router)
     app.include_router(sandbox.router)
     app.include_router(link_routes.router)
+    app.include_router(ocpp_routes.router)
     app.include_router(dashboard_routes.router)
     app.include_router(webhook_pages.router)
     app.include_router(user_pages.router)

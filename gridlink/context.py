@@ -9,6 +9,7 @@ from fastapi import Request
 from gridlink.auth.caller import ClientCache
 from gridlink.auth.tokens import TokenSigner
 from gridlink.config import Settings
+from gridlink.connectors.ocpp.central import OcppConnector
 from gridlink.connectors.registry import Connectors
 from gridlink.connectors.sandbox.engine import Engine, SandboxConnector
 from gridlink.crypto import Vault, signing_key
@@ -28,6 +29,8 @@ class Context:
     engine: Engine
     # Commands to devices, each to the connector that reaches it.
     executor: Connectors
+    # Chargers connected over OCPP, held by this process.
+    ocpp: OcppConnector
     webhooks: Dispatcher
 
     @classmethod
@@ -35,6 +38,7 @@ class Context:
         db = Database(settings.database_url)
         vault = Vault(settings.secret_key)
         sandbox = SandboxConnector(settings.sandbox_action_delay)
+        ocpp = OcppConnector(db)
         context = cls(
             settings=settings,
             db=db,
@@ -43,7 +47,8 @@ class Context:
             clients=ClientCache(db),
             reads=ReadCache(),
             engine=Engine(db, sandbox),
-            executor=Connectors({"sandbox": sandbox}),
+            executor=Connectors({"sandbox": sandbox, "ocpp": ocpp}),
+            ocpp=ocpp,
             webhooks=Dispatcher(db, vault, settings),
         )
         db.on_commit = context.changed

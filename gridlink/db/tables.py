@@ -399,3 +399,24 @@ class HemSystem(Base):
     vendor: Mapped[str] = mapped_column(String(32))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     user: Mapped[User] = relationship(lazy="joined")
+
+
+class OcppChargePoint(Base):
+    """A charger provisioned to connect over OCPP 1.6J: its charge point id and
+    the hash of its password (Security Profile 1), and what it said at boot."""
+
+    __tablename__ = "ocpp_charge_points"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    client_id: Mapped[str] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"), index=True)
+    connection_pk: Mapped[int] = mapped_column(
+        ForeignKey("vendor_connections.pk", ondelete="CASCADE"), index=True
+    )
+    # SHA-256 of a 160-bit random password: compared in constant time.
+    password_hash: Mapped[str] = mapped_column(String(64))
+    # BootNotification's vendor, model, serial numbers, firmware.
+    boot: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    booted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    # The transaction running on the charger, if any (ids are given out by gridlink).
+    transaction_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    connection: Mapped[VendorConnection] = relationship(lazy="joined")

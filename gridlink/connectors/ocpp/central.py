@@ -1,0 +1,384 @@
+"""The central system: one handler per OCPP 1.6 message from a charger, and the
+Executor that turns gridlink's commands into calls to it.
+
+Connected chargers are held in memory by charge point id; what they report goes
+through the store as state reports, each message in one transaction.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import itertools
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+from typing import Any, Protocol, TypeVar
+
+from ocpp.routing import on
+from ocpp.v16 import ChargePoint, call, call_result
+from ocpp.v16.enums import Action as OcppAction
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from gridlink.connectors.ocpp import messages, provisioning
+from gridlink.db.engine import Database
+from gridlink.db.tables import Action, Asset, OcppChargePoint
+from gridlink.domain import actions
+from gridlink.domain.errors import BadRequest
+from gridlink.domain.reports import apply_report
+from gridlink.wire.timestamps import iso
+
+log = logging.getLogger(__name__)
+
+# How long the charger has to really start or stop after accepting a remote call.
+CONFIRM_WITHIN_SECONDS = 120.0
+# How often a charger is asked to send a Heartbeat.
+HEARTBEAT_SECONDS = 60
+ID_TAG = "gridlink"
+
+
+class Socket(Protocol):
+    async def recv(self) -> str: ...
+
+    async def send(self, message: str) -> None: ...
+
+
+Handler = TypeVar("Handler", bound=Callable[..., Any])
+
+
+def handles(action: OcppAction) -> Callable[[Handler], Handler]:
+    """The `ocpp` library's routing decorator, typed."""
+    decorator: Callable[[Handler], Handler] = on(action)
+    return decorator
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+class Session(ChargePoint):  # type: ignore[misc]
+    """One connected charger, as the central system sees it."""
+
+    def __init__(self, central: OcppConnector, point: OcppChargePoint, socket: Socket) -> None:
+        super().__init__(point.id, socket, response_timeout=30)
+        self.central = central
+        self.point_id = point.id
+        self.transaction_id = point.transaction_id
+        self.asset_pk: int | None = None
+
+    # ---- reports ----
+
+    async def _report(
+        self,
+        build: Callable[[AsyncSession, OcppChargePoint, Asset | None], Awaitable[dict[str, Any]]],
+    ) -> None:
+        async with self.central.db.session() as session:
+            point = await session.get(OcppChargePoint, self.point_id)
+            if point is None:
+                return
+            asset = await self._asset(session, point)
+            report = await build(session, point, asset)
+            if asset is not None and report:
+                await apply_report(session, asset, report, _now())
+
+    async def _asset(self, session: AsyncSession, point: OcppChargePoint) -> Asset | None:
+        if self.asset_pk is not None:
+            return await session.get(Asset, self.asset_pk)
+        asset = await provisioning.asset_of(session, point)
+        self.asset_pk = asset.pk if asset is not None else None
+        return asset
+
+    async def connected(self) -> None:
+        async def build(_s: AsyncSession, _p: OcppChargePoint, _a: Asset | None) -> dict[str, Any]:
+            return {"isReachable": True}
+
+        await self._report(build)
+
+    async def disconnected(self) -> None:
+        async def build(_s: AsyncSession, _p: OcppChargePoint, _a: Asset | None) -> dict[str, Any]:
+            return {"isReachable": False}
+
+        await self._report(build)
+
+    async def _resolve_pending(
+        self, session: AsyncSession, asset: Asset, wanted: str, at: datetime
+    ) -> None:
+        """A pending START (or STOP) is confirmed when the transaction really starts (stops)."""
+        pending = await session.scalar(
+            select(Action).where(
+                Action.asset_pk == asset.pk,
+                Action.state == actions.PENDING,
+                Action.kind == "charging",
+            )
+        )
+        if pending is not None and pending.target.get("action") == wanted:
+            await actions.confirm(session, pending, at)
+
+    # ---- messages from the charger ----
+
+    @handles(OcppAction.boot_notification)
+    async def on_boot_notification(
+        self, charge_point_vendor: str, charge_point_model: str, **extra: Any
+    ) -> Any:
+        boot: dict[str, str | None] = {
+            "vendor": charge_point_vendor,
+            "model": charge_point_model,
+            "chargePointSerialNumber": extra.get("charge_point_serial_number"),
+            "chargeBoxSerialNumber": extra.get("charge_box_serial_number"),
+            "firmwareVersion": extra.get("firmware_version"),
+        }
+        async with self.central.db.session() as session:
+            point = await session.get(OcppChargePoint, self.point_id)
+            if point is not None:
+                now = _now()
+                asset = await provisioning.booted(session, point, boot, now)
+                self.asset_pk = asset.pk
+                await apply_report(session, asset, messages.boot_report(boot), now)
+        return call_result.BootNotification(
+            current_time=iso(_now()), interval=HEARTBEAT_SECONDS, status="Accepted"
+        )
+
+    @handles(OcppAction.heartbeat)
+    async def on_heartbeat(self) -> Any:
+        return call_result.Heartbeat(current_time=iso(_now()))
+
+    @handles(OcppAction.authorize)
+    async def on_authorize(self, id_tag: str) -> Any:
+        return call_result.Authorize(id_tag_info={"status": "Accepted"})
+
+    @handles(OcppAction.status_notification)
+    async def on_status_notification(
+        self, connector_id: int, error_code: str, status: str, **_extra: Any
+    ) -> Any:
+        if connector_id > 0:  # connector 0 is the charger's controller, not a plug
+
+            async def build(_s: AsyncSession, _p: OcppChargePoint, _a: Asset | None) -> Any:
+                return messages.status_report(status, iso(_now()))
+
+            await self._report(build)
+        return call_result.StatusNotification()
+
+    @handles(OcppAction.meter_values)
+    async def on_meter_values(
+        self, connector_id: int, meter_value: list[dict[str, Any]], **_extra: Any
+    ) -> Any:
+        power = messages.power_kw(meter_value)
+        if power is not None:
+
+            async def build(_s: AsyncSession, _p: OcppChargePoint, asset: Asset | None) -> Any:
+                charging = (
+                    (asset.document.get("chargeState") or {}).get("isCharging") if asset else None
+                )
+                return {
+                    "chargeState.chargeRate": power if charging or power > 0 else None,
+                    "chargeState.lastUpdated": iso(_now()),
+                }
+
+            await self._report(build)
+        return call_result.MeterValues()
+
+    @handles(OcppAction.start_transaction)
+    async def on_start_transaction(
+        self, connector_id: int, id_tag: str, meter_start: int, timestamp: str, **_extra: Any
+    ) -> Any:
+        transaction_id = self.central.next_transaction_id()
+
+        async def build(session: AsyncSession, point: OcppChargePoint, asset: Asset | None) -> Any:
+            point.transaction_id = transaction_id
+            if asset is None:
+                return {}
+            await self._resolve_pending(session, asset, "START", _now())
+            return {
+                "chargeState.isPluggedIn": True,
+                "chargeState.isCharging": True,
+                "chargeState.powerDeliveryState": "PLUGGED_IN:CHARGING",
+                "chargeState.lastUpdated": iso(_now()),
+            }
+
+        await self._report(build)
+        self.transaction_id = transaction_id
+        return call_result.StartTransaction(
+            transaction_id=transaction_id, id_tag_info={"status": "Accepted"}
+        )
+
+    @handles(OcppAction.stop_transaction)
+    async def on_stop_transaction(
+        self, meter_stop: int, timestamp: str, transaction_id: int, **_extra: Any
+    ) -> Any:
+        async def build(session: AsyncSession, point: OcppChargePoint, asset: Asset | None) -> Any:
+            point.transaction_id = None
+            if asset is None:
+                return {}
+            await self._resolve_pending(session, asset, "STOP", _now())
+            return {
+                "chargeState.isCharging": False,
+                "chargeState.chargeRate": None,
+                "chargeState.powerDeliveryState": "PLUGGED_IN:STOPPED",
+                "chargeState.lastUpdated": iso(_now()),
+            }
+
+        await self._report(build)
+        self.transaction_id = None
+        return call_result.StopTransaction(id_tag_info={"status": "Accepted"})
+
+
+class OcppConnector:
+    """Connected chargers, and the Executor (gridlink.domain.actions) that commands them."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self.sessions: dict[str, Session] = {}
+        self._tasks: set[asyncio.Task[None]] = set()
+        # Transaction ids are gridlink's to give out: time-based, so a restart never reuses one.
+        self._transaction_ids = itertools.count(int(time.time()) % 1_000_000_000 * 2)
+
+    def next_transaction_id(self) -> int:
+        return next(self._transaction_ids) % 2_147_483_647
+
+    # ---- connections ----
+
+    async def serve(self, point: OcppChargePoint, socket: Socket) -> None:
+        """Runs one charger's connection until it drops."""
+        session = Session(self, point, socket)
+        previous = self.sessions.get(point.id)
+        self.sessions[point.id] = session
+        if previous is not None:
+            log.info("charge point %s connected again; the old connection is dropped", point.id)
+        try:
+            await session.connected()
+            await session.start()
+        finally:
+            if self.sessions.get(point.id) is session:
+                del self.sessions[point.id]
+                with contextlib.suppress(Exception):
+                    await session.disconnected()
+
+    # ---- the Executor ----
+
+    async def now(self, session: AsyncSession, asset: Asset) -> datetime:
+        return _now()
+
+    async def check(
+        self,
+        session: AsyncSession,
+        asset: Asset,
+        kind: str,
+        target: dict[str, Any],
+        at: datetime | None = None,
+    ) -> None:
+        charger = self.sessions.get(asset.device_ref)
+        if charger is None:
+            raise BadRequest(
+                "The charger is not connected to gridlink; it cannot be commanded now."
+            )
+        if kind == "charging" and target["action"] == "STOP" and charger.transaction_id is None:
+            raise BadRequest("The charger is not charging: there is no transaction to stop.")
+        if (
+            kind == "charging"
+            and target["action"] == "START"
+            and charger.transaction_id is not None
+        ):
+            raise BadRequest("The charger is already charging.")
+
+    async def submitted(self, session: AsyncSession, action: Action) -> None:
+        task = asyncio.create_task(
+            self._carry_out(action.id, action.asset.device_ref, action.kind, dict(action.target))
+        )
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def wake_at(self, session: AsyncSession, asset: Asset, at: datetime) -> None:
+        return None  # a charger reports by itself
+
+    # ---- carrying out a command ----
+
+    async def _pending(self, action_id: str, wait: float = 10.0) -> bool:
+        """Whether the action is (still) pending, waiting first for the request
+        that created it to commit."""
+        deadline = time.monotonic() + wait
+        while True:
+            async with self.db.session() as session:
+                found = await session.scalar(select(Action).where(Action.id == action_id))
+                if found is not None:
+                    return found.state == actions.PENDING
+            if time.monotonic() > deadline:
+                return False
+            await asyncio.sleep(0.02)
+
+    async def _fail(self, action_id: str, kind: str, detail: str) -> None:
+        async with self.db.session() as session:
+            action = await session.scalar(select(Action).where(Action.id == action_id))
+            if action is not None and action.state == actions.PENDING:
+                await actions.fail(session, action, _now(), kind, detail)
+
+    async def _carry_out(
+        self, action_id: str, point_id: str, kind: str, target: dict[str, Any]
+    ) -> None:
+        if not await self._pending(action_id):
+            return
+        charger = self.sessions.get(point_id)
+        if charger is None:
+            await self._fail(action_id, "NO_RESPONSE", "The charger is not connected.")
+            return
+        try:
+            if kind == "charging" and target["action"] == "START":
+                request: Any = call.RemoteStartTransaction(id_tag=ID_TAG, connector_id=1)
+            elif kind == "charging":
+                if charger.transaction_id is None:
+                    await self._fail(
+                        action_id, "FAILED_PRECONDITION", "The charger is not charging."
+                    )
+                    return
+                request = call.RemoteStopTransaction(transaction_id=charger.transaction_id)
+            elif kind == "max_current":
+                request = call.SetChargingProfile(
+                    connector_id=0,
+                    cs_charging_profiles={
+                        "chargingProfileId": 1,
+                        "stackLevel": 0,
+                        "chargingProfilePurpose": "TxDefaultProfile",
+                        "chargingProfileKind": "Relative",
+                        "chargingSchedule": {
+                            "chargingRateUnit": "A",
+                            "chargingSchedulePeriod": [
+                                {"startPeriod": 0, "limit": float(target["maxCurrent"])}
+                            ],
+                        },
+                    },
+                )
+            else:
+                await self._fail(action_id, "FAILED_PRECONDITION", f"OCPP cannot carry out {kind}.")
+                return
+            response = await charger.call(request)
+        except Exception as error:  # timeouts, dropped connections, CallErrors
+            log.info("charge point %s did not answer %s: %r", point_id, kind, error)
+            await self._fail(action_id, "NO_RESPONSE", "The charger did not answer.")
+            return
+        status = str(getattr(response, "status", ""))
+        if status != "Accepted":
+            answer = f"The charger answered {type(request).__name__} with {status or 'nothing'}."
+            await self._fail(action_id, "FAILED_PRECONDITION", answer)
+            return
+        if kind == "max_current":
+            async with self.db.session() as session:
+                action = await session.scalar(select(Action).where(Action.id == action_id))
+                if action is not None and action.state == actions.PENDING:
+                    now = _now()
+                    await apply_report(session, action.asset, {
+                        "chargeState.maxCurrent": target["maxCurrent"],
+                        "chargeState.lastUpdated": iso(now),
+                    }, now)  # fmt: skip
+                    await actions.confirm(session, action, now)
+            return
+        # START and STOP wait for the transaction itself to start or stop.
+        await asyncio.sleep(CONFIRM_WITHIN_SECONDS)
+        verb = "start" if target["action"] == "START" else "stop"
+        await self._fail(
+            action_id, "NO_RESPONSE", f"The charger accepted but did not {verb} charging."
+        )
+
+    async def close(self) -> None:
+        for task in list(self._tasks):
+            task.cancel()

@@ -1,0 +1,74 @@
+"""What OCPP 1.6 messages say about a charger, as state reports (dotted paths of
+the charger document)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+# Connector status → (isPluggedIn, isCharging, powerDeliveryState); None: not known.
+_STATUS: dict[str, tuple[bool | None, bool, str]] = {
+    "Available": (False, False, "UNPLUGGED"),
+    "Reserved": (False, False, "UNPLUGGED"),
+    "Preparing": (True, False, "PLUGGED_IN:INITIALIZING"),
+    "Charging": (True, True, "PLUGGED_IN:CHARGING"),
+    "SuspendedEV": (True, False, "PLUGGED_IN:STOPPED"),
+    "SuspendedEVSE": (True, False, "PLUGGED_IN:NO_POWER"),
+    "Finishing": (True, False, "PLUGGED_IN:STOPPED"),
+    "Unavailable": (None, False, "UNKNOWN"),
+    "Faulted": (None, False, "PLUGGED_IN:FAULT"),
+}
+
+CAPABLE = {"isCapable": True, "interventionIds": []}
+
+
+def boot_report(boot: dict[str, str | None]) -> dict[str, Any]:
+    """BootNotification: who the charger is, and that it can be controlled."""
+    serial = boot.get("chargePointSerialNumber") or boot.get("chargeBoxSerialNumber") or ""
+    return {
+        "isReachable": True,
+        "information.brand": boot.get("vendor") or "",
+        "information.model": boot.get("model") or "",
+        "information.serialNumber": serial,
+        **{
+            f"capabilities.{name}": CAPABLE
+            for name in ("information", "chargeState", "startCharging", "stopCharging",
+                         "setMaxCurrent")
+        },
+    }  # fmt: skip
+
+
+def status_report(status: str, at: str) -> dict[str, Any] | None:
+    plugged, charging, delivery = _STATUS.get(status, (None, False, "UNKNOWN"))
+    report: dict[str, Any] = {
+        "chargeState.isCharging": charging,
+        "chargeState.powerDeliveryState": delivery,
+        "chargeState.lastUpdated": at,
+    }
+    if plugged is not None:
+        report["chargeState.isPluggedIn"] = plugged
+    if not charging:
+        report["chargeState.chargeRate"] = None
+    return report
+
+
+def _watts(sample: dict[str, Any]) -> float:
+    value = float(sample["value"])
+    return value * 1000 if sample.get("unit") == "kW" else value
+
+
+def power_kw(meter_values: list[dict[str, Any]]) -> float | None:
+    """The latest Power.Active.Import among the meter values (kW), summing phases
+    when the charger sends no total."""
+    power = None
+    for meter_value in meter_values:
+        samples = [
+            s
+            for s in meter_value.get("sampled_value", [])
+            if s.get("measurand") == "Power.Active.Import"
+        ]
+        totals = [s for s in samples if not s.get("phase")]
+        if totals:
+            power = _watts(totals[-1])
+        elif samples:
+            power = sum(_watts(s) for s in samples if str(s["phase"]).count("-") == 0)
+    return None if power is None else round(power / 1000, 2)

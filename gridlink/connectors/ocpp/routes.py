@@ -1,0 +1,69 @@
+"""The OCPP 1.6J endpoint: ws://HOST/ocpp/{chargePointId} (wss behind a TLS proxy),
+Security Profile 1: HTTP Basic with the charge point's id and password."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import contextlib
+
+from fastapi import APIRouter, WebSocket
+from starlette.websockets import WebSocketDisconnect
+
+from gridlink.connectors.ocpp import provisioning
+from gridlink.connectors.ocpp.central import OcppConnector
+from gridlink.db.tables import OcppChargePoint
+
+router = APIRouter(include_in_schema=False)
+SUBPROTOCOL = "ocpp1.6"
+# Policy violation: the close code that refuses a handshake (HTTP 403).
+REFUSED = 1008
+
+
+class _Socket:
+    """A Starlette WebSocket as the `ocpp` library's connection."""
+
+    def __init__(self, websocket: WebSocket) -> None:
+        self._websocket = websocket
+
+    async def recv(self) -> str:
+        return await self._websocket.receive_text()
+
+    async def send(self, message: str) -> None:
+        await self._websocket.send_text(message)
+
+
+def _basic(websocket: WebSocket) -> tuple[str, str] | None:
+    header = websocket.headers.get("authorization", "")
+    scheme, _, encoded = header.partition(" ")
+    if scheme.lower() != "basic":
+        return None
+    try:
+        username, sep, password = base64.b64decode(encoded, validate=True).decode().partition(":")
+    except (binascii.Error, UnicodeDecodeError):
+        return None
+    return (username, password) if sep else None
+
+
+async def _authenticated(websocket: WebSocket, charge_point_id: str) -> OcppChargePoint | None:
+    sent = _basic(websocket)
+    if sent is None or sent[0] != charge_point_id:
+        return None
+    context = websocket.app.state.context
+    async with context.db.session() as session:
+        return await provisioning.authenticate(session, charge_point_id, sent[1])
+
+
+@router.websocket("/ocpp/{charge_point_id}")
+async def charge_point(websocket: WebSocket, charge_point_id: str) -> None:
+    if SUBPROTOCOL not in websocket.scope.get("subprotocols", []):
+        await websocket.close(REFUSED)
+        return
+    point = await _authenticated(websocket, charge_point_id)
+    if point is None:
+        await websocket.close(REFUSED)
+        return
+    central: OcppConnector = websocket.app.state.context.ocpp
+    await websocket.accept(subprotocol=SUBPROTOCOL)
+    with contextlib.suppress(WebSocketDisconnect):
+        await central.serve(point, _Socket(websocket))
