@@ -32,6 +32,8 @@ CODE_LENGTH: Final = 6
 INTRO, BRAND, REVIEW, SIGN_IN, CODE, SUCCESS, DONE, CANCELLED = (
     "intro", "brand", "review", "signin", "code", "success", "done", "cancelled",
 )  # fmt: skip
+# Instead of signing in and a code: a charger set up to connect to gridlink itself (OCPP).
+CONNECT_DEVICE = "ocpp"
 
 
 @dataclass(frozen=True)
@@ -133,8 +135,16 @@ def back_to_brands(link: LinkSession) -> None:
         link.step = BRAND
 
 
-def accept_review(link: LinkSession) -> None:
-    link.step = SIGN_IN
+def accept_review(link: LinkSession, device_connects: bool = False) -> None:
+    """On to signing in with the vendor, or, for a device that connects to gridlink
+    itself, to the values to enter in the device."""
+    link.step = CONNECT_DEVICE if device_connects else SIGN_IN
+
+
+def device_connected(link: LinkSession) -> None:
+    """The device set up in the CONNECT_DEVICE step has connected: linked."""
+    link.pending_credentials = None
+    link.step = SUCCESS
 
 
 async def sign_in(

@@ -7,6 +7,7 @@ redirects back (post/redirect/get), so reloading never repeats an action.
 from __future__ import annotations
 
 import hmac
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode, urlsplit, urlunsplit
@@ -16,9 +17,10 @@ from fastapi.templating import Jinja2Templates
 from starlette.responses import RedirectResponse, Response
 
 from gridlink.connectors.base import SignInRejected
+from gridlink.connectors.ocpp import provisioning as ocpp
 from gridlink.connectors.sandbox.accounts import SandboxAccounts
 from gridlink.context import Context, context_of
-from gridlink.db.tables import LinkSession
+from gridlink.db.tables import Client, LinkSession, OcppChargePoint, User
 from gridlink.domain import link_sessions as flow
 from gridlink.domain.errors import BadRequest
 from gridlink.domain.vendors import display_name
@@ -28,6 +30,7 @@ router = APIRouter(include_in_schema=False)
 templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 CSRF_COOKIE = "gridlink_link"
 _STEPS_SHOWN = (flow.INTRO, flow.BRAND, flow.REVIEW, flow.SIGN_IN, flow.CODE, flow.SUCCESS)
+_STEPS_OVER_OCPP = (flow.INTRO, flow.BRAND, flow.REVIEW, flow.CONNECT_DEVICE, flow.SUCCESS)
 
 
 def _translator(request: Request, link: LinkSession | None) -> Translator:
@@ -57,11 +60,14 @@ def _page(
     error: str | None = None,
     status: int = 200,
     username: str = "",
+    over_ocpp: bool = False,
 ) -> Response:
     t = _translator(request, link)
     brand = display_name(link.chosen_vendor) if link.chosen_vendor else ""
     assets = t.join([t(f"asset.{kind}") for kind in link.vendor_types])
-    steps = [s for s in _STEPS_SHOWN if s != flow.BRAND or link.vendor is None]
+    over_ocpp = over_ocpp or link.step == flow.CONNECT_DEVICE
+    shown = _STEPS_OVER_OCPP if over_ocpp else _STEPS_SHOWN
+    steps = [s for s in shown if s != flow.BRAND or link.vendor is None]
     context: dict[str, Any] = {
         "t": t,
         "scheme": link.color_scheme,
@@ -77,6 +83,7 @@ def _page(
         "scopes": [t(f"scope.{scope}") for scope in link.scopes],
         "can_go_back": link.vendor is None,
         "username": username,
+        "ocpp": _ocpp_values(request, link) if link.step == flow.CONNECT_DEVICE else None,
     }
     response = templates.TemplateResponse(request, f"{link.step}.html", context, status_code=status)
     response.set_cookie(
@@ -102,6 +109,53 @@ async def _load(context: Context, session: Any, token: str) -> LinkSession | Non
     return await flow.find_by_token(session, token)
 
 
+async def _over_ocpp(session: Any, link: LinkSession) -> bool:
+    """A production client's charger connects to gridlink itself, over OCPP."""
+    client = await session.get(Client, link.client_id)
+    return (
+        client is not None
+        and client.environment == "production"
+        and link.vendor_types == ["charger"]
+    )
+
+
+def _ocpp_values(request: Request, link: LinkSession) -> dict[str, str]:
+    """What the user enters in the charger: the URL, its id, its password."""
+    assert link.pending_credentials is not None
+    sealed = context_of(request).vault.open(link.pending_credentials)
+    base = context_of(request).settings.public_url
+    scheme, _, rest = base.partition("://")
+    socket_scheme = "wss" if scheme == "https" else "ws"
+    return {
+        "url": f"{socket_scheme}://{rest}/ocpp/{sealed['chargePointId']}",
+        "chargePointId": sealed["chargePointId"],
+        "password": sealed["password"],
+    }
+
+
+async def _provision_charger(context: Context, session: Any, link: LinkSession) -> None:
+    user = await session.get(User, link.user_pk)
+    assert user is not None and link.chosen_vendor is not None
+    provisioned = await ocpp.provision(
+        session, user, link.chosen_vendor, link.scopes, datetime.now(UTC)
+    )
+    link.pending_credentials = context.vault.seal(
+        {"chargePointId": provisioned.charge_point_id, "password": provisioned.password}
+    )
+
+
+async def _charger_booted(context: Context, session: Any, link: LinkSession) -> bool:
+    """Whether the charger of this link has connected and booted; if so, it is linked."""
+    if link.pending_credentials is None:
+        return False
+    sealed = context.vault.open(link.pending_credentials)
+    point = await session.get(OcppChargePoint, sealed["chargePointId"])
+    if point is None or point.booted_at is None:
+        return False
+    flow.device_connected(link)
+    return True
+
+
 def _gate(request: Request, link: LinkSession | None) -> Response | None:
     """The page shown instead of the flow when the link cannot be used."""
     if link is None:
@@ -122,7 +176,10 @@ async def show(request: Request, token: str) -> Response:
         if blocked is not None:
             return blocked
         assert link is not None
-        return _page(request, link, token)
+        if link.step == flow.CONNECT_DEVICE:
+            # The page reloads itself while the charger is set up; it moves on once booted.
+            await _charger_booted(context, session, link)
+        return _page(request, link, token, over_ocpp=await _over_ocpp(session, link))
 
 
 @router.post("/link/{token}")
@@ -170,8 +227,14 @@ async def advance(request: Request, token: str) -> Response:
         elif step == flow.REVIEW:
             if action == "back":
                 flow.back_to_brands(link)
+            elif await _over_ocpp(session, link):
+                await _provision_charger(context, session, link)
+                flow.accept_review(link, device_connects=True)
             else:
                 flow.accept_review(link)
+        elif step == flow.CONNECT_DEVICE:
+            if not await _charger_booted(context, session, link):
+                return _page(request, link, token, t("ocpp_waiting"), 400)
         elif step == flow.SIGN_IN:
             username, password = field.get("username", ""), field.get("password", "")
             if not username.strip() or not password:

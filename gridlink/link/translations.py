@@ -30,6 +30,14 @@ TEXT: Final[dict[str, dict[str, str]]] = {
         "code_body": "{brand} sent you a 6-digit code. Enter it to confirm it is you.",
         "code": "Code",
         "code_error": "The code must be 6 digits.",
+        "ocpp_heading": "Connect your {brand} charger",
+        "ocpp_body": "In your charger's settings (its app or web page), set up OCPP with "
+        "these values. This page moves on by itself once the charger has connected.",
+        "ocpp_url": "OCPP URL (central system)",
+        "ocpp_id": "Charge point ID",
+        "ocpp_password": "Password",
+        "ocpp_waiting": "The charger has not connected yet. Check the values and that it is "
+        "online, then try again.",
         "success_heading": "Your {brand} account is connected",
         "success_body": "The app can now reach your {assets}. Tap Complete to return to the app.",
         "used_heading": "This link has already been used",
@@ -95,6 +103,14 @@ TEXT: Final[dict[str, dict[str, str]]] = {
         "bekrefte at det er deg.",
         "code": "Kode",
         "code_error": "Koden må være 6 sifre.",
+        "ocpp_heading": "Koble til {brand}-laderen din",
+        "ocpp_body": "Sett opp OCPP med disse verdiene i laderens innstillinger (appen "
+        "eller nettsiden). Siden går videre av seg selv når laderen har koblet seg til.",
+        "ocpp_url": "OCPP-adresse (sentralsystem)",
+        "ocpp_id": "Ladepunkt-ID",
+        "ocpp_password": "Passord",
+        "ocpp_waiting": "Laderen har ikke koblet seg til ennå. Sjekk verdiene og at den er "
+        "på nett, og prøv igjen.",
         "success_heading": "{brand}-kontoen din er koblet til",
         "success_body": "Appen kan nå nå {assets}. Trykk Fullfør for å gå tilbake til appen.",
         "used_heading": "Denne lenken er allerede brukt",
@@ -161,6 +177,15 @@ TEXT: Final[dict[str, dict[str, str]]] = {
         "zu bestätigen, dass du es bist.",
         "code": "Code",
         "code_error": "Der Code muss aus 6 Ziffern bestehen.",
+        "ocpp_heading": "Ihre {brand}-Ladestation verbinden",
+        "ocpp_body": "Richten Sie in den Einstellungen der Ladestation (App oder Webseite) "
+        "OCPP mit diesen Werten ein. Diese Seite geht von selbst weiter, sobald die "
+        "Ladestation verbunden ist.",
+        "ocpp_url": "OCPP-URL (Zentralsystem)",
+        "ocpp_id": "Ladepunkt-ID",
+        "ocpp_password": "Passwort",
+        "ocpp_waiting": "Die Ladestation ist noch nicht verbunden. Prüfen Sie die Werte und "
+        "ob sie online ist, und versuchen Sie es erneut.",
         "success_heading": "Dein {brand}-Konto ist verbunden",
         "success_body": "Die App kann jetzt dein Gerät erreichen ({assets}). Tippe auf "
         "Abschließen, um "

@@ -5,18 +5,21 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import threading
 from collections.abc import Awaitable, Callable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from typing import Any
 
 import httpx
 import pytest
 import websockets
+from playwright.sync_api import Page, Route, expect
 
 from tests.support.charge_point import basic, connect
 from tests.support.server import Credentials, Server
 
-SCOPES = ["charger:read:data", "charger:read:location", "charger:control:charging"]
+SCOPES = ["charger:read:data", "charger:control:charging"]
 
 
 def provision(server: Server, client_id: str, user_id: str, vendor: str = "ZAPTEC") -> Any:
@@ -178,3 +181,64 @@ def test_a_wrong_password_is_refused(server: Server, production: Credentials) ->
         assert await attempt(basic(point.charge_point_id, point.password)) == 101
 
     asyncio.run(scenario())
+
+
+def test_link_ui_connects_a_charger_over_ocpp(
+    server: Server, production: Credentials, page: Page
+) -> None:
+    with server.api(production) as api:
+        response = api.post("/users/ocpp-linker/link", json={
+            "vendorType": "charger", "scopes": SCOPES, "language": "en-US",
+            "redirectUri": "https://app.example.com/linked",
+        })  # fmt: skip
+        assert response.status_code == 200, response.text
+        link_url = response.json()["linkUrl"]
+
+    landed: list[str] = []
+
+    def catch(route: Route) -> None:
+        landed.append(route.request.url)
+        route.fulfill(status=200, content_type="text/html", body="<h1>Back in the app</h1>")
+
+    page.route("https://app.example.com/**", catch)
+    page.goto(link_url)
+    page.get_by_role("button", name="Continue").click()
+    page.get_by_role("button", name="Zaptec", exact=True).click()
+    expect(page.get_by_role("heading", name="Review data access")).to_be_visible()
+    page.get_by_role("button", name="Continue").click()
+    expect(page.get_by_role("heading", name="Connect your Zaptec charger")).to_be_visible()
+    url = page.get_by_label("OCPP URL (central system)").inner_text()
+    charge_point_id = page.get_by_label("Charge point ID").inner_text()
+    password = page.get_by_label("Password").inner_text()
+    assert url == server.url.replace("http://", "ws://") + f"/ocpp/{charge_point_id}"
+    # Not connected yet: the page says so.
+    page.get_by_role("button", name="Continue").click()
+    expect(page.get_by_role("alert")).to_contain_text("has not connected yet")
+
+    # The user enters the values in the charger; it connects and boots.
+    booted, done = threading.Event(), threading.Event()
+
+    async def charger() -> None:
+        wallbox, socket, task = await connect(server.url, charge_point_id, password)
+        await wallbox.boot()
+        booted.set()
+        while not done.is_set():
+            await asyncio.sleep(0.05)
+        await socket.close()
+        task.cancel()
+
+    with ThreadPoolExecutor(1) as pool:
+        running = pool.submit(asyncio.run, charger())
+        assert booted.wait(15)
+        # The page moves on by itself.
+        expect(page.get_by_role("heading", name="Your Zaptec account is connected")).to_be_visible()
+        page.get_by_role("button", name="Complete").click()
+        page.wait_for_url("https://app.example.com/**")
+        assert landed[-1].startswith("https://app.example.com/linked")
+        with server.api(production) as api:
+            [found] = api.get("/chargers").json()["data"]
+            assert found["userId"] == "ocpp-linker"
+            assert found["information"]["model"] == "Go 2"
+            assert found["isReachable"] is True
+        done.set()
+        running.result(15)
