@@ -1,0 +1,1 @@
+"""Inverters, batteries and meters over SunSpec Modbus TCP, polled by gridlink."""
