@@ -62,12 +62,14 @@ def create_app(settings: Settings) -> FastAPI:
             listener.start()
         simulation = asyncio.create_task(run_sandbox(context))
         delivery = asyncio.create_task(context.webhooks.run())
+        polling = asyncio.create_task(context.sunspec.run())
         yield
-        for task in (simulation, delivery):
+        for task in (simulation, delivery, polling):
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task
         await context.ocpp.close()
+        await context.sunspec.close()
         await context.webhooks.stop()
         if listener is not None:
             await listener.stop()

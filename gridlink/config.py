@@ -31,6 +31,8 @@ class Settings:
     # Production clients' market prices: a CSV file or an HTTP feed of one.
     prices_csv: str | None = None
     prices_url: str | None = None
+    # How often linked SunSpec devices are read.
+    sunspec_poll_seconds: float = 60.0
 
     @property
     def is_sqlite(self) -> bool:
@@ -78,6 +80,7 @@ def load_settings(host: str = "127.0.0.1", port: int = DEFAULT_PORT) -> Settings
         webhook_heartbeat_interval=_seconds("GRIDLINK_WEBHOOK_HEARTBEAT_INTERVAL", 300.0),
         prices_csv=os.environ.get("GRIDLINK_PRICES_CSV") or None,
         prices_url=os.environ.get("GRIDLINK_PRICES_URL") or None,
+        sunspec_poll_seconds=_seconds("GRIDLINK_SUNSPEC_POLL_SECONDS", 60.0),
     )
 
 

@@ -12,6 +12,7 @@ from gridlink.config import Settings
 from gridlink.connectors.ocpp.central import OcppConnector
 from gridlink.connectors.registry import Connectors
 from gridlink.connectors.sandbox.engine import Engine, SandboxConnector
+from gridlink.connectors.sunspec.connector import SunSpecConnector
 from gridlink.crypto import Vault, signing_key
 from gridlink.db.engine import Database
 from gridlink.runtime.read_cache import ReadCache
@@ -31,6 +32,8 @@ class Context:
     executor: Connectors
     # Chargers connected over OCPP, held by this process.
     ocpp: OcppConnector
+    # Inverters, batteries and meters polled over SunSpec Modbus TCP.
+    sunspec: SunSpecConnector
     webhooks: Dispatcher
 
     @classmethod
@@ -39,6 +42,7 @@ class Context:
         vault = Vault(settings.secret_key)
         sandbox = SandboxConnector(settings.sandbox_action_delay)
         ocpp = OcppConnector(db)
+        sunspec = SunSpecConnector(db, settings.sunspec_poll_seconds)
         context = cls(
             settings=settings,
             db=db,
@@ -47,8 +51,9 @@ class Context:
             clients=ClientCache(db),
             reads=ReadCache(),
             engine=Engine(db, sandbox),
-            executor=Connectors({"sandbox": sandbox, "ocpp": ocpp}),
+            executor=Connectors({"sandbox": sandbox, "ocpp": ocpp, "sunspec": sunspec}),
             ocpp=ocpp,
+            sunspec=sunspec,
             webhooks=Dispatcher(db, vault, settings),
         )
         db.on_commit = context.changed

@@ -1,0 +1,257 @@
+"""The SunSpec connector: links devices found on the user's network, polls them at
+a cadence and reports what they say, and sets battery operation modes through
+model 124's storage controls."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from gridlink.connectors.base import LinkedDevice, SignInRejected
+from gridlink.connectors.sunspec import models
+from gridlink.connectors.sunspec.device import Address, Device, Unreachable
+from gridlink.connectors.sunspec.reports import MODES, Values, asset_types, report
+from gridlink.db.changes import mark_changed, user_key
+from gridlink.db.engine import Database
+from gridlink.db.tables import Action, Asset, User, VendorConnection
+from gridlink.domain import actions, assets
+from gridlink.domain.errors import BadRequest
+from gridlink.domain.reports import apply_report
+
+log = logging.getLogger(__name__)
+
+CONNECTOR = "sunspec"
+
+
+class NoSunSpecDevice(SignInRejected):
+    """Nothing at that address speaks SunSpec, or it holds none of the asset types asked for."""
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def device_ref(address: Address, asset_type: str) -> str:
+    return f"{address.ref}#{asset_type}"
+
+
+async def link_device(
+    session: AsyncSession,
+    user: User,
+    vendor: str,
+    wanted_types: list[str],
+    scopes: list[str],
+    address: Address,
+    now: datetime,
+) -> list[Asset]:
+    """Scans the device at the address and creates the assets it holds (of the wanted
+    types), each on the user's SunSpec connection for this brand and asset type."""
+    device = Device(address)
+    try:
+        values = await device.read_models()
+    except Unreachable as error:
+        raise NoSunSpecDevice(str(error)) from error
+    finally:
+        await device.close()
+    found = [t for t in asset_types(values) if t in wanted_types]
+    if not found:
+        raise NoSunSpecDevice(f"{address.ref} holds no {', '.join(wanted_types)}")
+    common = values.get(models.COMMON, {})
+    model = " ".join(str(common.get(k) or "") for k in ("Mn", "Md")).strip()
+    linked: list[Asset] = []
+    for asset_type in found:
+        connection = await session.scalar(
+            select(VendorConnection).where(
+                VendorConnection.user_pk == user.pk,
+                VendorConnection.vendor == vendor,
+                VendorConnection.vendor_type == asset_type,
+            )
+        )
+        if connection is None:
+            connection = VendorConnection(
+                client_id=user.client_id,
+                user_pk=user.pk,
+                vendor=vendor,
+                vendor_type=asset_type,
+                created_at=now,
+            )
+            session.add(connection)
+        connection.connector = CONNECTOR
+        connection.is_valid = True
+        connection.scopes = [s for s in scopes if s.startswith(f"{asset_type}:")]
+        await session.flush()
+        ref = device_ref(address, asset_type)
+        await assets.discover(
+            session, connection, [LinkedDevice(asset_type, vendor, ref, model, model)], now
+        )
+        asset = await session.scalar(
+            select(Asset).where(Asset.connection_pk == connection.pk, Asset.device_ref == ref)
+        )
+        assert asset is not None
+        await apply_report(
+            session, asset, {"isReachable": True, **report(asset_type, values, now)}, now
+        )
+        linked.append(asset)
+    await mark_changed(session, user_key(user.client_id, user.user_id))
+    return linked
+
+
+class SunSpecConnector:
+    """Polls every linked SunSpec device; the Executor for their batteries."""
+
+    def __init__(self, db: Database, poll_seconds: float = 60.0) -> None:
+        self.db = db
+        self.poll_seconds = poll_seconds
+        self.devices: dict[Address, Device] = {}
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    def device(self, address: Address) -> Device:
+        device = self.devices.get(address)
+        if device is None:
+            device = self.devices[address] = Device(address, timeout=min(3.0, self.poll_seconds))
+        return device
+
+    # ---- polling ----
+
+    async def run(self) -> None:
+        while True:
+            started = time.monotonic()
+            try:
+                await self.poll()
+            except Exception:  # a database hiccup must not end polling
+                log.exception("SunSpec poll failed")
+            await asyncio.sleep(max(0.0, self.poll_seconds - (time.monotonic() - started)))
+
+    async def _read(self, address: Address) -> Values | None:
+        device = self.device(address)
+        try:
+            return await device.read_models()
+        except Unreachable as error:
+            log.info("SunSpec device unreachable: %s", error)
+            device.blocks = []  # scan again when it answers: it may have changed
+            await device.close()
+            return None
+
+    async def poll(self) -> None:
+        """Reads each linked device once and reports it."""
+        async with self.db.session() as session:
+            rows = (
+                await session.execute(
+                    select(Asset.pk, Asset.device_ref)
+                    .join(VendorConnection, VendorConnection.pk == Asset.connection_pk)
+                    .where(VendorConnection.connector == CONNECTOR)
+                )
+            ).all()
+        addresses = {Address.parse(ref) for _, ref in rows}
+        results = await asyncio.gather(*(self._read(a) for a in addresses))
+        read = dict(zip(addresses, results, strict=True))
+        now = _now()
+        async with self.db.session() as session:
+            for pk, ref in rows:
+                asset = await session.get(Asset, pk)
+                if asset is None:
+                    continue
+                values = read[Address.parse(ref)]
+                if values is None:
+                    state: dict[str, Any] = {"isReachable": False}
+                else:
+                    state = {"isReachable": True, **report(asset.asset_type, values, now)}
+                await apply_report(session, asset, state, now)
+
+    # ---- the Executor ----
+
+    async def now(self, session: AsyncSession, asset: Asset) -> datetime:
+        return _now()
+
+    async def check(
+        self,
+        session: AsyncSession,
+        asset: Asset,
+        kind: str,
+        target: dict[str, Any],
+        at: datetime | None = None,
+    ) -> None:
+        if kind != "operation_mode" or target.get("operationMode") not in MODES:
+            raise BadRequest(f"This {asset.asset_type} cannot do that over SunSpec.")
+        if asset.document.get("isReachable") is False:
+            raise BadRequest("The battery does not answer gridlink now; it cannot be commanded.")
+
+    async def submitted(self, session: AsyncSession, action: Action) -> None:
+        task = asyncio.create_task(
+            self._carry_out(action.id, Address.parse(action.asset.device_ref), dict(action.target))
+        )
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def wake_at(self, session: AsyncSession, asset: Asset, at: datetime) -> None:
+        return None  # polled at its cadence
+
+    async def _action(self, session: AsyncSession, action_id: str) -> Action | None:
+        action = await session.scalar(select(Action).where(Action.id == action_id))
+        return action if action is not None and action.state == actions.PENDING else None
+
+    async def _carry_out(self, action_id: str, address: Address, target: dict[str, Any]) -> None:
+        # Wait for the request that created the action to commit.
+        deadline = time.monotonic() + 10.0
+        while True:
+            async with self.db.session() as session:
+                if await self._action(session, action_id) is not None:
+                    break
+            if time.monotonic() > deadline:
+                return
+            await asyncio.sleep(0.02)
+        mode = str(target["operationMode"])
+        try:
+            values = await self.set_mode(address, mode)
+        except Unreachable as error:
+            async with self.db.session() as session:
+                action = await self._action(session, action_id)
+                if action is not None:
+                    await actions.fail(session, action, _now(), "NO_RESPONSE", str(error))
+            return
+        async with self.db.session() as session:
+            action = await self._action(session, action_id)
+            if action is None:
+                return
+            now = _now()
+            await apply_report(
+                session, action.asset, {"isReachable": True, **report("battery", values, now)}, now
+            )
+            if action.asset.document.get("config", {}).get("operationMode") == mode:
+                await actions.confirm(session, action, now)
+            else:
+                detail = "The battery did not take the storage control settings."
+                await actions.fail(session, action, now, "FAILED_PRECONDITION", detail)
+
+    async def set_mode(self, address: Address, mode: str) -> Values:
+        """Writes the mode's storage controls to model 124 and reads the device back."""
+        device = self.device(address)
+        if not device.blocks:
+            await device.scan()
+        block = device.block(124)
+        if block is None:
+            raise Unreachable(f"{address.ref} offers no storage controls (model 124)")
+        control, rate_in, rate_out = MODES[mode]
+        storage = await device.read(block.start, block.length)
+        factor = storage[23] - 0x10000 if storage[23] & 0x8000 else storage[23]
+        factor = 0 if factor == -0x8000 else factor
+        await device.write(block.start + models.STORCTL_MOD, [control])
+        await device.write(
+            block.start + models.OUT_W_RTE,
+            [models.encode_int16(rate_out, factor), models.encode_int16(rate_in, factor)],
+        )
+        return await device.read_models()
+
+    async def close(self) -> None:
+        for task in list(self._tasks):
+            task.cancel()
+        for device in self.devices.values():
+            with contextlib.suppress(Exception):
+                await device.close()
