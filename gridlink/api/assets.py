@@ -103,8 +103,12 @@ def _add_routes(kind: AssetKind) -> None:
 
     async def refresh_hint(request: Request, caller: CallerDep) -> Response:
         version = api_version(request, caller)
-        async with context_of(request).db.session() as session:
-            await assets.get_asset(session, caller.client_id, kind, _asset_id(request, kind))
+        context = context_of(request)
+        async with context.db.session() as session:
+            asset = await assets.get_asset(
+                session, caller.client_id, kind, _asset_id(request, kind)
+            )
+            await context.executor.refresh(session, asset)
         return no_content(version)
 
     async def update(request: Request, caller: CallerDep, payload: LocationUpdate) -> Response:

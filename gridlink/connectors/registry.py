@@ -53,3 +53,6 @@ class Connectors:
 
     async def wake_at(self, session: AsyncSession, asset: Asset, at: datetime) -> None:
         await self.of(asset).wake_at(session, asset, at)
+
+    async def refresh(self, session: AsyncSession, asset: Asset) -> None:
+        await self.of(asset).refresh(session, asset)

@@ -63,6 +63,10 @@ class Executor(Protocol):
         """Have the device looked at no later than `at` (a plan's next step)."""
         ...
 
+    async def refresh(self, session: AsyncSession, asset: Asset) -> None:
+        """Ask the device for its state soon (a refresh hint); never waits for it."""
+        ...
+
 
 def _capability(kind: str, target: dict[str, Any]) -> str:
     """The capability a command needs, as named in the asset's `capabilities`."""

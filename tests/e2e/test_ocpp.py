@@ -132,6 +132,15 @@ def test_a_charger_boots_reports_and_obeys(server: Server, production: Credentia
                 assert wallbox.limits == [10.0]
                 assert (await charger())["chargeState"]["maxCurrent"] == 10
 
+                # A refresh hint asks the charger for its status and meter values.
+                hinted = await api.post(f"/chargers/{charger_id}/refresh-hint")
+                assert hinted.status_code == 204
+
+                async def triggered() -> bool:
+                    return {"StatusNotification", "MeterValues"} <= set(wallbox.triggered)
+
+                await eventually(triggered)
+
                 # Stop, then a start the charger rejects: FAILED with a reason.
                 sent = await api.post(f"/chargers/{charger_id}/charging", json={"action": "STOP"})
                 await eventually(lambda: action_done(sent.json()["id"]))

@@ -28,6 +28,7 @@ class Wallbox(ChargePoint):  # type: ignore[misc]
         self.transaction_id: int | None = None
         self.accept_remote = True
         self.limits: list[float] = []
+        self.triggered: list[str] = []
         self.transaction_started = asyncio.Event()
 
     # ---- what the charger sends ----
@@ -103,6 +104,7 @@ class Wallbox(ChargePoint):  # type: ignore[misc]
 
     @on(Action.trigger_message)
     async def on_trigger_message(self, requested_message: str, **_: Any) -> Any:
+        self.triggered.append(requested_message)
         return call_result.TriggerMessage(status="Accepted")
 
 

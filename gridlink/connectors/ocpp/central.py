@@ -292,6 +292,21 @@ class OcppConnector:
     async def wake_at(self, session: AsyncSession, asset: Asset, at: datetime) -> None:
         return None  # a charger reports by itself
 
+    async def refresh(self, session: AsyncSession, asset: Asset) -> None:
+        """TriggerMessage: the charger sends its status and meter values now."""
+        charger = self.sessions.get(asset.device_ref)
+        if charger is not None:
+            task = asyncio.create_task(self._trigger(charger))
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
+
+    async def _trigger(self, charger: Session) -> None:
+        for message in ("StatusNotification", "MeterValues"):
+            try:
+                await charger.call(call.TriggerMessage(requested_message=message, connector_id=1))
+            except Exception as error:  # a refresh is a hint: nothing depends on it
+                log.info("charge point %s did not answer TriggerMessage: %r", charger.id, error)
+
     # ---- carrying out a command ----
 
     async def _pending(self, action_id: str, wait: float = 10.0) -> bool:

@@ -249,6 +249,10 @@ class SandboxConnector:
             return
         va.next_event_at = min(clock.aware(va.next_event_at), at)
 
+    async def refresh(self, session: AsyncSession, asset: Asset) -> None:
+        # The simulated vendor reports at the engine's next tick.
+        await self.wake_at(session, asset, await self.now(session, asset))
+
 
 async def start_simulating(session: AsyncSession, va: VirtualAsset, now: datetime) -> None:
     """A newly linked virtual asset comes alive: its first report follows shortly."""

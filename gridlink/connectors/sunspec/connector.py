@@ -139,8 +139,8 @@ class SunSpecConnector:
             await device.close()
             return None
 
-    async def poll(self) -> None:
-        """Reads each linked device once and reports it."""
+    async def poll(self, only: set[Address] | None = None) -> None:
+        """Reads each linked device (or `only` these) once and reports it."""
         async with self.db.session() as session:
             rows = (
                 await session.execute(
@@ -149,6 +149,7 @@ class SunSpecConnector:
                     .where(VendorConnection.connector == CONNECTOR)
                 )
             ).all()
+        rows = [row for row in rows if only is None or Address.parse(row[1]) in only]
         addresses = {Address.parse(ref) for _, ref in rows}
         results = await asyncio.gather(*(self._read(a) for a in addresses))
         read = dict(zip(addresses, results, strict=True))
@@ -192,6 +193,12 @@ class SunSpecConnector:
 
     async def wake_at(self, session: AsyncSession, asset: Asset, at: datetime) -> None:
         return None  # polled at its cadence
+
+    async def refresh(self, session: AsyncSession, asset: Asset) -> None:
+        """Reads the device now, instead of at its next poll."""
+        task = asyncio.create_task(self.poll({Address.parse(asset.device_ref)}))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
 
     async def _action(self, session: AsyncSession, action_id: str) -> Action | None:
         action = await session.scalar(select(Action).where(Action.id == action_id))
