@@ -34,6 +34,8 @@ INTRO, BRAND, REVIEW, SIGN_IN, CODE, SUCCESS, DONE, CANCELLED = (
 )  # fmt: skip
 # Instead of signing in and a code: a charger set up to connect to gridlink itself (OCPP).
 CONNECT_DEVICE = "ocpp"
+# Instead of signing in and a code: the address of a device gridlink reads itself (SunSpec).
+SCAN_DEVICE = "sunspec"
 
 
 @dataclass(frozen=True)
@@ -135,14 +137,23 @@ def back_to_brands(link: LinkSession) -> None:
         link.step = BRAND
 
 
-def accept_review(link: LinkSession, device_connects: bool = False) -> None:
-    """On to signing in with the vendor, or, for a device that connects to gridlink
-    itself, to the values to enter in the device."""
-    link.step = CONNECT_DEVICE if device_connects else SIGN_IN
+def accept_review(
+    link: LinkSession, device_connects: bool = False, device_scanned: bool = False
+) -> None:
+    """On to signing in with the vendor; for a device that connects to gridlink itself,
+    to the values to enter in the device; for a device gridlink reads on the user's
+    network, to the form asking where it is."""
+    if device_connects:
+        link.step = CONNECT_DEVICE
+    elif device_scanned:
+        link.step = SCAN_DEVICE
+    else:
+        link.step = SIGN_IN
 
 
 def device_connected(link: LinkSession) -> None:
-    """The device set up in the CONNECT_DEVICE step has connected: linked."""
+    """The device set up in the CONNECT_DEVICE step has connected, or the one named in
+    the SCAN_DEVICE step has been found: linked."""
     link.pending_credentials = None
     link.step = SUCCESS
 

@@ -7,6 +7,8 @@ redirects back (post/redirect/get), so reloading never repeats an action.
 from __future__ import annotations
 
 import hmac
+import ipaddress
+import re
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -19,6 +21,9 @@ from starlette.responses import RedirectResponse, Response
 from gridlink.connectors.base import SignInRejected
 from gridlink.connectors.ocpp import provisioning as ocpp
 from gridlink.connectors.sandbox.accounts import SandboxAccounts
+from gridlink.connectors.sunspec import brands as sunspec
+from gridlink.connectors.sunspec.connector import NoSunSpecDevice, link_device
+from gridlink.connectors.sunspec.device import Address, Unreachable
 from gridlink.context import Context, context_of
 from gridlink.db.tables import Client, LinkSession, OcppChargePoint, User
 from gridlink.domain import link_sessions as flow
@@ -31,6 +36,9 @@ templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 CSRF_COOKIE = "gridlink_link"
 _STEPS_SHOWN = (flow.INTRO, flow.BRAND, flow.REVIEW, flow.SIGN_IN, flow.CODE, flow.SUCCESS)
 _STEPS_OVER_OCPP = (flow.INTRO, flow.BRAND, flow.REVIEW, flow.CONNECT_DEVICE, flow.SUCCESS)
+_STEPS_OVER_SUNSPEC = (flow.INTRO, flow.BRAND, flow.REVIEW, flow.SCAN_DEVICE, flow.SUCCESS)
+# A host name: dot-separated labels of letters, digits and inner hyphens.
+_HOST_NAME = re.compile(r"(?!-)[A-Za-z0-9-]{1,63}(?<!-)(\.(?!-)[A-Za-z0-9-]{1,63}(?<!-))*\.?")
 
 
 def _translator(request: Request, link: LinkSession | None) -> Translator:
@@ -61,12 +69,22 @@ def _page(
     status: int = 200,
     username: str = "",
     over_ocpp: bool = False,
+    over_sunspec: bool = False,
+    device: dict[str, str] | None = None,
+    error_detail: str | None = None,
 ) -> Response:
     t = _translator(request, link)
     brand = display_name(link.chosen_vendor) if link.chosen_vendor else ""
     assets = t.join([t(f"asset.{kind}") for kind in link.vendor_types])
     over_ocpp = over_ocpp or link.step == flow.CONNECT_DEVICE
-    shown = _STEPS_OVER_OCPP if over_ocpp else _STEPS_SHOWN
+    over_sunspec = over_sunspec or link.step == flow.SCAN_DEVICE
+    shown: tuple[str, ...]
+    if over_ocpp:
+        shown = _STEPS_OVER_OCPP
+    elif over_sunspec:
+        shown = _STEPS_OVER_SUNSPEC
+    else:
+        shown = _STEPS_SHOWN
     steps = [s for s in shown if s != flow.BRAND or link.vendor is None]
     context: dict[str, Any] = {
         "t": t,
@@ -84,6 +102,9 @@ def _page(
         "can_go_back": link.vendor is None,
         "username": username,
         "ocpp": _ocpp_values(request, link) if link.step == flow.CONNECT_DEVICE else None,
+        "device": device
+        or {"host": "", "port": str(sunspec.DEFAULT_PORT), "unit": str(sunspec.DEFAULT_UNIT)},
+        "error_detail": error_detail,
     }
     response = templates.TemplateResponse(request, f"{link.step}.html", context, status_code=status)
     response.set_cookie(
@@ -117,6 +138,47 @@ async def _over_ocpp(session: Any, link: LinkSession) -> bool:
         and client.environment == "production"
         and link.vendor_types == ["charger"]
     )
+
+
+async def _over_sunspec(session: Any, link: LinkSession) -> bool:
+    """A production client's inverter, battery or meter that gridlink reads itself on
+    the user's network, over SunSpec Modbus TCP."""
+    if not sunspec.links_by_address(link.chosen_vendor, link.vendor_types):
+        return False
+    client = await session.get(Client, link.client_id)
+    return client is not None and client.environment == "production"
+
+
+def _sunspec_address(entered: dict[str, str]) -> Address | str:
+    """The address entered on the SunSpec form, or the key of what is wrong with it."""
+    host = entered["host"].removeprefix("[").removesuffix("]")
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        if len(host) > 253 or not _HOST_NAME.fullmatch(host):
+            return "sunspec_host_error"
+    port, unit = entered["port"], entered["unit"]
+    if not (port.isascii() and port.isdigit() and 1 <= int(port) <= 65535):
+        return "sunspec_port_error"
+    if not (unit.isascii() and unit.isdigit() and 0 <= int(unit) <= 255):
+        return "sunspec_unit_error"
+    return Address(host, int(port), int(unit))
+
+
+async def _link_sunspec(session: Any, link: LinkSession, address: Address) -> None:
+    """Scans the device and creates the assets it holds; NoSunSpecDevice if none."""
+    user = await session.get(User, link.user_pk)
+    assert user is not None and link.chosen_vendor is not None
+    await link_device(
+        session,
+        user,
+        link.chosen_vendor,
+        link.vendor_types,
+        link.scopes,
+        address,
+        datetime.now(UTC),
+    )
+    flow.device_connected(link)
 
 
 def _ocpp_values(request: Request, link: LinkSession) -> dict[str, str]:
@@ -179,7 +241,13 @@ async def show(request: Request, token: str) -> Response:
         if link.step == flow.CONNECT_DEVICE:
             # The page reloads itself while the charger is set up; it moves on once booted.
             await _charger_booted(context, session, link)
-        return _page(request, link, token, over_ocpp=await _over_ocpp(session, link))
+        return _page(
+            request,
+            link,
+            token,
+            over_ocpp=await _over_ocpp(session, link),
+            over_sunspec=await _over_sunspec(session, link),
+        )
 
 
 @router.post("/link/{token}")
@@ -230,11 +298,30 @@ async def advance(request: Request, token: str) -> Response:
             elif await _over_ocpp(session, link):
                 await _provision_charger(context, session, link)
                 flow.accept_review(link, device_connects=True)
+            elif await _over_sunspec(session, link):
+                flow.accept_review(link, device_scanned=True)
             else:
                 flow.accept_review(link)
         elif step == flow.CONNECT_DEVICE:
             if not await _charger_booted(context, session, link):
                 return _page(request, link, token, t("ocpp_waiting"), 400)
+        elif step == flow.SCAN_DEVICE:
+            entered = {k: field.get(k, "").strip()[:300] for k in ("host", "port", "unit")}
+            address = _sunspec_address(entered)
+            if isinstance(address, str):
+                return _page(request, link, token, t(address), 400, device=entered)
+            try:
+                await _link_sunspec(session, link, address)
+            except NoSunSpecDevice as error:
+                where = {"host": address.host, "port": address.port, "unit": address.unit}
+                if isinstance(error.__cause__, Unreachable):
+                    message = t("sunspec_unreachable", **where)
+                else:
+                    kinds = t.join([t(f"asset.{kind}") for kind in link.vendor_types])
+                    message = t("sunspec_missing", assets=kinds, **where)
+                return _page(
+                    request, link, token, message, 400, device=entered, error_detail=str(error)
+                )
         elif step == flow.SIGN_IN:
             username, password = field.get("username", ""), field.get("password", "")
             if not username.strip() or not password:
