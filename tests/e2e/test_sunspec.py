@@ -12,9 +12,11 @@ from typing import Any, TypeVar
 
 import httpx
 import pytest
+from playwright.sync_api import Page, Route, expect
 
 from tests.conftest import start_server
 from tests.support import sunspec_device as sim
+from tests.support.link_flow import LinkBrowser
 from tests.support.server import Credentials, Server
 from tests.support.spec import assert_response
 
@@ -175,3 +177,121 @@ def test_inverter_battery_and_meter_are_linked_polled_and_commanded(
     eventually(lambda: _get(api, f"/meters/{ids['meter']}")["isReachable"] is False)
     loop.run(servers["meter"].start())
     eventually(lambda: _get(api, f"/meters/{ids['meter']}")["isReachable"] is True)
+
+
+def _link_url(server: Server, credentials: Credentials, user_id: str, **request: Any) -> str:
+    with server.api(credentials) as api:
+        response = api.post(f"/users/{user_id}/link", json={
+            "language": "en-US", "redirectUri": "https://app.example.com/linked", **request,
+        })  # fmt: skip
+        assert response.status_code == 200, response.text
+        url: str = response.json()["linkUrl"]
+        return url
+
+
+def test_link_ui_finds_a_sunspec_inverter_by_its_address(
+    server: Server, devices: tuple[Loop, dict[str, sim.SunSpecServer]], page: Page
+) -> None:
+    _, servers = devices
+    production = server.new_client("production")
+    link_url = _link_url(
+        server, production, "sunspec-ui", vendorType="inverter", scopes=["inverter:read:data"]
+    )
+    landed: list[str] = []
+
+    def catch(route: Route) -> None:
+        landed.append(route.request.url)
+        route.fulfill(status=200, content_type="text/html", body="<h1>Back in the app</h1>")
+
+    page.route("https://app.example.com/**", catch)
+    page.goto(link_url)
+    page.get_by_role("button", name="Continue").click()
+    page.get_by_role("button", name="Fronius", exact=True).click()
+    expect(page.get_by_role("heading", name="Review data access")).to_be_visible()
+    page.get_by_role("button", name="Continue").click()
+    expect(page.get_by_role("heading", name="Find your Fronius device")).to_be_visible()
+    expect(page.get_by_text("Step 4 of 5")).to_be_visible()
+    host = page.get_by_label("IP address or host name")
+    port = page.get_by_label("Modbus TCP port")
+    unit = page.get_by_label("Unit ID (Modbus device ID)")
+    expect(port).to_have_value("502")
+    expect(unit).to_have_value("1")
+    find = page.get_by_role("button", name="Find device")
+
+    # Bad input is explained on the form, which keeps what was typed.
+    host.fill("127.0.0.1")
+    port.fill("five-oh-two")
+    find.click()
+    expect(page.get_by_role("alert")).to_have_text(
+        "The port must be a number from 1 to 65535 (usually 502)."
+    )
+    expect(host).to_have_value("127.0.0.1")
+    host.fill("not a host!")
+    port.fill("502")
+    find.click()
+    expect(page.get_by_role("alert")).to_contain_text("Enter the device's IP address")
+
+    # Nothing listens on that port.
+    closed = sim.free_port()
+    host.fill("127.0.0.1")
+    port.fill(str(closed))
+    find.click()
+    expect(page.get_by_role("alert")).to_contain_text(
+        f"No SunSpec device answered at 127.0.0.1, port {closed}, unit ID 1."
+    )
+    expect(port).to_have_value(str(closed))
+    # A SunSpec device, but a meter, not an inverter.
+    port.fill(str(servers["meter"].port))
+    unit.fill(str(servers["meter"].unit))
+    find.click()
+    expect(page.get_by_role("alert")).to_contain_text("holds no solar inverter")
+
+    port.fill(str(servers["inverter"].port))
+    unit.fill("1")
+    find.click()
+    expect(page.get_by_role("heading", name="Your Fronius account is connected")).to_be_visible()
+    page.get_by_role("button", name="Complete").click()
+    page.wait_for_url("https://app.example.com/**")
+    assert landed[-1].startswith("https://app.example.com/linked")
+
+    with server.api(production) as api:
+        [inverter] = api.get("/inverters").json()["data"]
+        assert inverter["userId"] == "sunspec-ui"
+        assert inverter["vendor"] == "FRONIUS"
+        assert inverter["isReachable"] is True
+        assert inverter["information"]["sn"] == "INV-0001"
+        assert inverter["productionState"]["productionRate"] == 3.2
+        assert api.get("/meters").json()["data"] == []
+        # The link is used up.
+        assert httpx.get(link_url).status_code == 410
+
+
+def test_link_ui_without_javascript_links_a_battery_and_meter(
+    server: Server, devices: tuple[Loop, dict[str, sim.SunSpecServer]]
+) -> None:
+    _, servers = devices
+    production = server.new_client("production")
+    link_url = _link_url(
+        server, production, "sunspec-form", vendor="SMA",
+        scopes=["battery:read:data", "battery:control:operation_mode", "inverter:read:data"],
+    )  # fmt: skip
+    form = LinkBrowser(link_url)
+    form.submit(action="continue")  # introduction
+    form.submit(action="continue")  # review of data access
+    assert form.step == "sunspec", form.heading
+    assert 'value="502"' in form.page.text
+    battery = servers["battery"]
+    form.submit(action="continue", host="127.0.0.1", port=str(battery.port), unit="300")
+    assert form.page.status_code == 400
+    assert "The unit ID must be a number from 0 to 255" in form.page.text
+    form.submit(action="continue", host="127.0.0.1", port=str(battery.port), unit="1")
+    assert form.step == "success", form.heading
+    done = form.submit(action="continue")
+    assert done.headers["location"] == "https://app.example.com/linked"
+
+    with server.api(production) as api:
+        [found] = api.get("/batteries").json()["data"]
+        assert found["userId"] == "sunspec-form" and found["vendor"] == "SMA"
+        assert found["chargeState"]["batteryLevel"] == pytest.approx(71.5)
+        # The device holds no inverter: only what it has is linked.
+        assert api.get("/inverters").json()["data"] == []
