@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import threading
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from typing import Any
@@ -18,6 +18,7 @@ from playwright.sync_api import Page, Route, expect
 
 from tests.support.charge_point import basic, connect
 from tests.support.server import Credentials, Server
+from tests.support.threads import run_async
 
 SCOPES = ["charger:read:data", "charger:control:charging"]
 
@@ -31,13 +32,6 @@ def provision(server: Server, client_id: str, user_id: str, vendor: str = "ZAPTE
         return await provision_charge_point(session, user, vendor, SCOPES, datetime.now(UTC))
 
     return server._domain(work)
-
-
-def run(scenario: Coroutine[Any, Any, None]) -> None:
-    """Runs the scenario in a thread of its own: Playwright's sync API may keep an
-    event loop running in this one."""
-    with ThreadPoolExecutor(1) as pool:
-        pool.submit(asyncio.run, scenario).result()
 
 
 async def eventually(check: Callable[[], Awaitable[Any]], timeout: float = 10.0) -> Any:
@@ -171,7 +165,7 @@ def test_a_charger_boots_reports_and_obeys(server: Server, production: Credentia
             refused = await api.post(f"/chargers/{charger_id}/charging", json={"action": "START"})
             assert refused.status_code == 400
 
-    run(scenario())
+    run_async(scenario())
 
 
 def test_a_wrong_password_is_refused(server: Server, production: Credentials) -> None:
@@ -196,7 +190,7 @@ def test_a_wrong_password_is_refused(server: Server, production: Credentials) ->
         assert await attempt(basic(point.charge_point_id, point.password), "ocpp2.0.1") == 403
         assert await attempt(basic(point.charge_point_id, point.password)) == 101
 
-    run(scenario())
+    run_async(scenario())
 
 
 def test_link_ui_connects_a_charger_over_ocpp(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import os
 import secrets
@@ -10,7 +9,6 @@ import subprocess
 import sys
 import tempfile
 import time
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,6 +16,7 @@ from typing import Any
 import httpx
 
 from tests.support.postgres import free_port
+from tests.support.threads import run_async
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -116,9 +115,7 @@ class Server:
             finally:
                 await db.dispose()
 
-        # A thread of its own: Playwright's sync API keeps a loop running in this one.
-        with ThreadPoolExecutor(1) as pool:
-            return pool.submit(asyncio.run, main()).result()
+        return run_async(main())
 
     def new_client(
         self, environment: str = "sandbox", default_api_version: str = "2024-10-01"

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import asyncio
-
 import pytest
 
 from gridlink.connectors.sunspec import models
 from gridlink.connectors.sunspec.device import Address, Device, Unreachable
 from tests.support import sunspec_device as sim
+from tests.support.threads import run_async
 
 
 def test_scans_and_reads_an_inverter_a_battery_and_a_meter() -> None:
-    asyncio.run(_scans_and_reads())
+    run_async(_scans_and_reads())
 
 
 async def _scans_and_reads() -> None:
@@ -46,7 +45,7 @@ async def _scans_and_reads() -> None:
 def test_a_silent_device_is_unreachable() -> None:
     device = Device(Address("127.0.0.1", sim.free_port(), 1), timeout=0.5)
     with pytest.raises(Unreachable):
-        asyncio.run(device.scan())
+        run_async(device.scan())
 
 
 def test_decodes_floats_and_unimplemented_values() -> None:
