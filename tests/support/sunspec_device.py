@@ -79,11 +79,19 @@ BATTERY = image(
 METER = image(common("SolarEdge", "SE-MTR-3Y", "MTR-0001"), meter_203(-2500))
 
 
+_HANDED_OUT: set[int] = set()
+
+
 def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
+    """A free loopback port never handed out before in this process: servers
+    made one after another must not be given the same one before they bind."""
+    while True:
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port: int = s.getsockname()[1]
+        if port not in _HANDED_OUT:
+            _HANDED_OUT.add(port)
+            return port
 
 
 class SunSpecServer:
@@ -104,11 +112,12 @@ class SunSpecServer:
         self._server = ModbusTcpServer(device, address=("127.0.0.1", self.port))
         self._task = asyncio.create_task(self._server.serve_forever())
         for _ in range(100):
-            with (
-                contextlib.suppress(OSError),
-                socket.create_connection(("127.0.0.1", self.port), timeout=0.2),
-            ):
-                return
+            with contextlib.suppress(OSError):
+                socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close()
+                # Something answers: make sure it is this image, not another server.
+                if await self.read(BASE, 2) == self.registers[:2]:
+                    return
+                raise RuntimeError(f"port {self.port} answers with another device")
             await asyncio.sleep(0.02)
         raise RuntimeError("the Modbus server did not start")
 
