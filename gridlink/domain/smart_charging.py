@@ -229,13 +229,14 @@ async def control(
     """Looks at the vehicle at `at` and takes smart charging's next step."""
     step = Step()
     status = await status_of(session, asset, at)
-    before = await _snapshot(session, asset, status)
+    # The vehicle does not move while it is looked at: its place is asked once.
+    location = await charging_location(session, asset)
+    before = _snapshot(asset, status, location)
     state = _charge_state(asset)
     plugged = bool(state.get("isPluggedIn"))
     if not plugged:
         status.planned_this_plug_in = False
     await _follow_override(session, status, asset, at)
-    location = await charging_location(session, asset)
     plan = _active_plan(status)
     new_state = status.state
     if not policy_of(asset).get("isEnabled"):
@@ -262,7 +263,7 @@ async def control(
     status.next_check_at = step.next_check_at
     if step.next_check_at is not None:
         await executor.wake_at(session, asset, step.next_check_at)
-    after = await _snapshot(session, asset, status)
+    after = _snapshot(asset, status, location)
     changed = [key for key in after if key != "updatedAt" and after[key] != before.get(key)]
     if changed:
         await smart_charging_events.status_updated(session, asset, after, changed, at)
@@ -276,10 +277,9 @@ def _set_state(status: SmartChargingStatus, state: str, at: datetime) -> None:
     status.updated_at = at
 
 
-async def _snapshot(
-    session: AsyncSession, asset: Asset, status: SmartChargingStatus
+def _snapshot(
+    asset: Asset, status: SmartChargingStatus, location: Location | None
 ) -> dict[str, Any]:
-    location = await charging_location(session, asset)
     return status_json(asset, status, consideration(asset, location is not None))
 
 
