@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 import httpx
 import pytest
 from playwright.sync_api import Page, Route, expect
+from pymodbus.client import AsyncModbusTcpClient
 
 from tests.conftest import start_server
 from tests.support import sunspec_device as sim
@@ -30,6 +31,8 @@ SCOPES = [
 # Where the test images keep model 103's W and model 124's controls.
 INVERTER_W = sim.BASE + 2 + 68 + 2 + 12
 STORAGE = sim.BASE + 2 + 68 + 2
+# And model 701's W, in an image of the common model and 701 alone.
+DER_W = sim.BASE + 2 + 68 + 2 + 8
 
 
 class Loop:
@@ -295,3 +298,50 @@ def test_link_ui_without_javascript_links_a_battery_and_meter(
         assert found["chargeState"]["batteryLevel"] == pytest.approx(71.5)
         # The device holds no inverter: only what it has is linked.
         assert api.get("/inverters").json()["data"] == []
+
+
+@pytest.fixture
+def der_inverter() -> Iterator[tuple[Loop, sim.SunSpecServer]]:
+    """An inverter that offers only model 701 (DER AC measurement) beside the common model."""
+    loop = Loop()
+    device = sim.SunSpecServer(
+        sim.image(
+            sim.common("SMA", "Sunny Tripower X", "DER-0001"),
+            sim.inverter_701(6430.0, 8_765_432_109, w_sf=1, wh_sf=0),
+        )
+    )
+    loop.run(device.start())
+    yield loop, device
+    loop.run(device.stop())
+    loop.close()
+
+
+def test_a_der_inverter_is_read_through_model_701(
+    polling_server: Server, der_inverter: tuple[Loop, sim.SunSpecServer]
+) -> None:
+    loop, device = der_inverter
+    server = polling_server
+    credentials = server.new_client("production")
+    api = server.api(credentials)
+    inverter_id = link(server, credentials.client_id, "sunspec-der", "inverter", device.port, 1)
+
+    inverter = api.get(f"/inverters/{inverter_id}")
+    assert_response("get", "/inverters/{inverterId}", 200, inverter.json())
+    body = inverter.json()
+    assert body["isReachable"] is True
+    assert body["information"]["sn"] == "DER-0001"
+    assert body["productionState"]["productionRate"] == pytest.approx(6.43)
+    assert body["productionState"]["isProducing"] is True
+    assert body["productionState"]["totalLifetimeProduction"] == pytest.approx(8_765_432.109)
+
+    # The poller picks up the next reading of model 701's W (W_SF 1: 300 is 3000 W).
+    async def produce_less() -> None:
+        client = AsyncModbusTcpClient("127.0.0.1", port=device.port)
+        await client.connect()
+        await client.write_registers(DER_W, [300], device_id=1)
+        client.close()
+
+    loop.run(produce_less())
+    eventually(
+        lambda: _get(api, f"/inverters/{inverter_id}")["productionState"]["productionRate"] == 3.0
+    )

@@ -39,6 +39,64 @@ def inverter_103(watts: int, lifetime_wh: int) -> list[int]:
     return [103, 50, *data]
 
 
+# Model 701 (DER AC Measurement) point by point, as json/model_701.json in the
+# SunSpec models (sunspec/models) lays it out after ID and L.
+_701_POINTS: list[tuple[str, str]] = [
+    ("ACType", "enum16"), ("St", "enum16"), ("InvSt", "enum16"), ("ConnSt", "enum16"),
+    ("Alrm", "bitfield32"), ("DERMode", "bitfield32"),
+    ("W", "int16"), ("VA", "int16"), ("Var", "int16"), ("PF", "uint16"), ("A", "int16"),
+    ("LLV", "uint16"), ("LNV", "uint16"), ("Hz", "uint32"),
+    ("TotWhInj", "uint64"), ("TotWhAbs", "uint64"),
+    ("TotVarhInj", "uint64"), ("TotVarhAbs", "uint64"),
+    *((f"Tmp{where}", "int16") for where in ("Amb", "Cab", "Snk", "Trns", "Sw", "Ot")),
+    *(
+        point
+        for n, line in ((1, "L1L2"), (2, "L2L3"), (3, "L3L1"))
+        for point in (
+            (f"WL{n}", "int16"), (f"VAL{n}", "int16"), (f"VarL{n}", "int16"),
+            (f"PFL{n}", "uint16"), (f"AL{n}", "int16"), (f"V{line}", "uint16"),
+            (f"VL{n}", "uint16"), (f"TotWhInjL{n}", "uint64"), (f"TotWhAbsL{n}", "uint64"),
+            (f"TotVarhInjL{n}", "uint64"), (f"TotVarhAbsL{n}", "uint64"),
+        )
+    ),
+    ("ThrotPct", "uint16"), ("ThrotSrc", "bitfield32"),
+    *((f"{sf}_SF", "sunssf") for sf in (
+        "A", "V", "Hz", "W", "PF", "VA", "Var", "TotWh", "TotVarh", "Tmp",
+    )),
+    ("MnAlrmInfo", "string32"),
+]  # fmt: skip
+# What marks a point of each type unimplemented, register by register.
+_UNIMPLEMENTED = {
+    "int16": [0x8000], "sunssf": [0x8000], "uint16": [0xFFFF], "enum16": [0xFFFF],
+    "bitfield32": [0xFFFF] * 2, "uint32": [0xFFFF] * 2, "uint64": [0xFFFF] * 4,
+    "string32": [0] * 32,
+}  # fmt: skip
+
+
+def inverter_701(
+    watts: float | None, lifetime_wh: int | None, w_sf: int = 0, wh_sf: int = 0
+) -> list[int]:
+    """A model 701 block: every point unimplemented but the mandatory ACType (three
+    phase), W and TotWhInj (None leaves them unimplemented too) and their scale factors."""
+    data: list[int] = []
+    at: dict[str, int] = {}
+    for name, kind in _701_POINTS:
+        at[name] = len(data)
+        data += _UNIMPLEMENTED[kind]
+    assert len(data) == 153, len(data)  # model 701's fixed length
+    data[at["ACType"]] = 2  # THREE_PHASE
+    data[at["W_SF"]], data[at["TotWh_SF"]] = _s16(w_sf), _s16(wh_sf)
+    if watts is not None:
+        raw = round(watts / 10.0**w_sf)
+        assert -0x8000 < raw < 0x8000, f"{watts} W does not fit an int16 at W_SF {w_sf}"
+        data[at["W"]] = _s16(raw)
+    if lifetime_wh is not None:
+        count = round(lifetime_wh / 10.0**wh_sf)
+        start = at["TotWhInj"]
+        data[start : start + 4] = [count >> shift & 0xFFFF for shift in (48, 32, 16, 0)]
+    return [701, len(data), *data]
+
+
 def storage_124(mode: int = 0, in_rate: int = 100, out_rate: int = 100) -> list[int]:
     data = [0] * 24
     data[0], data[16] = 5000, 0  # WChaMax 5000 W

@@ -56,3 +56,44 @@ def test_decodes_floats_and_unimplemented_values() -> None:
     meter = [0] * 105
     meter[16], meter[20] = 0x8000, 0
     assert models.decode(201, meter) == {"W": None}
+
+
+def test_decodes_a_der_ac_measurement_block() -> None:
+    # Model 701: W scaled by W_SF, TotWhInj a uint64 spanning all four registers.
+    block = sim.inverter_701(2754.0, 5_123_456_789, w_sf=-1, wh_sf=0)
+    assert block[:2] == [701, 153]
+    values = models.decode(701, block[2:])
+    assert values["W"] == pytest.approx(2754.0)
+    assert values["TotWhInj"] == 5_123_456_789.0
+    scaled = models.decode(701, sim.inverter_701(-1500, 42_000_000, w_sf=1, wh_sf=3)[2:])
+    assert scaled == {"W": -1500.0, "TotWhInj": 42_000_000.0}
+
+
+def test_decodes_unimplemented_der_ac_measurement_points() -> None:
+    assert models.decode(701, sim.inverter_701(None, None)[2:]) == {"W": None, "TotWhInj": None}
+    # A uint64 is unimplemented when all ones, so a counter at 0 reads 0 Wh.
+    assert models.decode(701, sim.inverter_701(0, 0)[2:]) == {"W": 0.0, "TotWhInj": 0.0}
+    # A value without its scale factor means nothing.
+    block = sim.inverter_701(3200, 1000)
+    block[2 + 114] = 0x8000  # W_SF unimplemented
+    assert models.decode(701, block[2:]) == {"W": None, "TotWhInj": 1000.0}
+
+
+def test_scans_and_reads_a_der_inverter_with_model_701_only() -> None:
+    run_async(_reads_model_701())
+
+
+async def _reads_model_701() -> None:
+    der = sim.image(sim.common("SMA", "Sunny Tripower X", "DER-0001"),
+                    sim.inverter_701(5000, 4_294_967_296 + 7))  # fmt: skip
+    server = sim.SunSpecServer(der)
+    await server.start()
+    try:
+        device = Device(Address("127.0.0.1", server.port, 1))
+        assert [(b.model, b.length) for b in await device.scan()] == [(1, 66), (701, 153)]
+        values = await device.read_models()
+        # 153 data registers: more than one read of at most 120.
+        assert values[701] == {"W": 5000.0, "TotWhInj": 4_294_967_303.0}
+        await device.close()
+    finally:
+        await server.stop()

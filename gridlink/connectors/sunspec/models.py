@@ -34,7 +34,7 @@ CHARGE_LIMIT, DISCHARGE_LIMIT = 0b01, 0b10
 class Point:
     name: str
     offset: int
-    type: str  # int16, uint16, acc32, uint32, float32, sunssf, string<n>
+    type: str  # int16, uint16, acc32, uint32, uint64, float32, sunssf, string<n>
     sf: str | None = None
 
 
@@ -46,11 +46,17 @@ _INVERTER_INT = _points(("W", 12, "int16", "W_SF"), ("W_SF", 13, "sunssf"),
                         ("WH", 22, "acc32", "WH_SF"), ("WH_SF", 24, "sunssf"))  # fmt: skip
 _INVERTER_FLOAT = _points(("W", 20, "float32"), ("WH", 30, "float32"))
 _METER = _points(("W", 16, "int16", "W_SF"), ("W_SF", 20, "sunssf"))
+# Model 701 (DER AC Measurement, "DERMeasureAC"): offsets from the SunSpec model
+# definition json/model_701.json (sunspec/models, L = 153). Its energy
+# counters are uint64, not acc64: all ones marks them unimplemented, 0 is 0 Wh.
+_DER_AC = _points(("W", 8, "int16", "W_SF"), ("TotWhInj", 17, "uint64", "TotWh_SF"),
+                  ("W_SF", 114, "sunssf"), ("TotWh_SF", 118, "sunssf"))  # fmt: skip
 
 POINTS: dict[int, tuple[Point, ...]] = {
     COMMON: _points(("Mn", 0, "string16"), ("Md", 16, "string16"), ("SN", 48, "string16")),
     **{m: _INVERTER_INT for m in (101, 102, 103)},
     **{m: _INVERTER_FLOAT for m in (111, 112, 113)},
+    701: _DER_AC,
     124: _points(
         ("WChaMax", 0, "uint16", "WChaMax_SF"), ("StorCtl_Mod", 3, "uint16"),
         ("ChaState", 6, "uint16", "ChaState_SF"), ("ChaSt", 9, "uint16"),
@@ -89,6 +95,9 @@ def _raw(registers: list[int], point: Point) -> Value:
     if kind in ("acc32", "uint32"):
         value = at[0] << 16 | at[1]
         return None if kind == "uint32" and value == 0xFFFFFFFF else value
+    if kind == "uint64":
+        value = at[0] << 48 | at[1] << 32 | at[2] << 16 | at[3]
+        return None if value == 0xFFFFFFFFFFFFFFFF else value
     if kind == "float32":
         (number,) = struct.unpack(">f", struct.pack(">HH", at[0], at[1]))
         return None if math.isnan(number) else float(number)

@@ -74,8 +74,11 @@ def report(asset_type: str, values: Values, now: Any) -> dict[str, Any]:
     stamp = iso(now)
     common = values.get(models.COMMON, {})
     if asset_type == "inverter":
-        watts = _number(values, *((m, "W") for m in (103, 102, 101, 113, 112, 111)))
-        lifetime = _number(values, *((m, "WH") for m in (103, 102, 101, 113, 112, 111)))
+        # The 10x/11x inverter models first, then model 701 (DER AC measurement):
+        # a device that offers both keeps reporting what it did before 701 was read.
+        legacy = (103, 102, 101, 113, 112, 111)
+        watts = _number(values, *((m, "W") for m in legacy), (701, "W"))
+        lifetime = _number(values, *((m, "WH") for m in legacy), (701, "TotWhInj"))
         return {
             "productionState.productionRate": _kilo(watts),
             "productionState.isProducing": None if watts is None else watts > 0,
