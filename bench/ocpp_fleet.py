@@ -56,6 +56,10 @@ class Stats:
     def __init__(self) -> None:
         self.answered = 0
         self.latencies: list[float] = []
+        # (when sent, latency): to see whether slow answers come in waves.
+        self.timeline: list[tuple[float, float]] = []
+        # Only messages sent after this count: the boot storm's backlog is not steady state.
+        self.since = float("inf")
         self.errors = 0
 
 
@@ -81,9 +85,10 @@ async def peer(
                 answer = json.loads(await socket.recv())
                 if answer[0] != 3:
                     stats.errors += 1
-                if measure:
+                if measure and started >= stats.since:
                     stats.answered += 1
                     stats.latencies.append(time.perf_counter() - started)
+                    stats.timeline.append((started, time.perf_counter() - started))
 
             await send("BootNotification", {"chargePointVendor": "Zaptec",
                        "chargePointModel": "Go 2"}, measure=False)  # fmt: skip
@@ -128,7 +133,7 @@ async def run(
     boot_seconds = time.perf_counter() - started
     print(f"connected and booted: {ok}/{len(points)} in {boot_seconds:.1f} s; "
           f"server RSS idle {idle:.0f} MB → {rss_mb(server.process.pid):.0f} MB")  # fmt: skip
-    stats.answered, stats.latencies = 0, []
+    measuring = stats.since = time.perf_counter()
     await asyncio.sleep(duration)
     measured = stats.answered
     latencies = sorted(stats.latencies)
@@ -137,6 +142,12 @@ async def run(
     if latencies:
         p = lambda q: latencies[min(len(latencies) - 1, int(q * len(latencies)))] * 1000  # noqa: E731
         print(f"latency ms: p50 {p(0.5):.1f}  p99 {p(0.99):.1f}  max {latencies[-1] * 1000:.1f}")
+        slowest: dict[int, float] = {}
+        for at, latency in stats.timeline:
+            window = int((at - measuring) // 10) * 10
+            slowest[window] = max(slowest.get(window, 0.0), latency)
+        print("slowest answer per 10 s: " + ", ".join(
+            f"{w}s {v * 1000:.0f}" for w, v in sorted(slowest.items())))  # fmt: skip
     held = rss_mb(server.process.pid)
     each = (held - idle) * 1024 / max(ok, 1)
     print(f"server RSS with {ok} connections: {held:.0f} MB ({each:.0f} KB per charge point)")
