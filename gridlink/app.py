@@ -33,7 +33,6 @@ from gridlink.api import (
 )
 from gridlink.auth import routes as token_routes
 from gridlink.config import Settings
-from gridlink.connectors.ocpp import routes as ocpp_routes
 from gridlink.context import Context
 from gridlink.dashboard import routes as dashboard_routes
 from gridlink.dashboard import user_pages, webhook_pages
@@ -62,14 +61,13 @@ def create_app(settings: Settings) -> FastAPI:
             listener.start()
         simulation = asyncio.create_task(run_sandbox(context))
         delivery = asyncio.create_task(context.webhooks.run())
-        polling = asyncio.create_task(context.sunspec.run())
+        connectors = asyncio.create_task(context.executor.run())
         yield
-        for task in (simulation, delivery, polling):
+        for task in (simulation, delivery, connectors):
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task
-        await context.ocpp.close()
-        await context.sunspec.close()
+        await context.executor.close()
         await context.webhooks.stop()
         if listener is not None:
             await listener.stop()
@@ -102,7 +100,8 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(schedules.router)
     app.include_router(sandbox.router)
     app.include_router(link_routes.router)
-    app.include_router(ocpp_routes.router)
+    for router in context.executor.routers():
+        app.include_router(router)
     app.include_router(dashboard_routes.router)
     app.include_router(webhook_pages.router)
     app.include_router(user_pages.router)

@@ -9,10 +9,8 @@ from fastapi import Request
 from gridlink.auth.caller import ClientCache
 from gridlink.auth.tokens import TokenSigner
 from gridlink.config import Settings
-from gridlink.connectors.ocpp.central import OcppConnector
-from gridlink.connectors.registry import Connectors
+from gridlink.connectors.registry import Connectors, installed
 from gridlink.connectors.sandbox.engine import Engine, SandboxConnector
-from gridlink.connectors.sunspec.connector import SunSpecConnector
 from gridlink.crypto import Vault, signing_key
 from gridlink.db.engine import Database
 from gridlink.runtime.read_cache import ReadCache
@@ -28,21 +26,17 @@ class Context:
     clients: ClientCache
     reads: ReadCache
     engine: Engine
-    # Commands to devices, each to the connector that reaches it.
+    # The connectors: commands to devices go each to the one that reaches it.
     executor: Connectors
-    # Chargers connected over OCPP, held by this process.
-    ocpp: OcppConnector
-    # Inverters, batteries and meters polled over SunSpec Modbus TCP.
-    sunspec: SunSpecConnector
     webhooks: Dispatcher
 
     @classmethod
     def build(cls, settings: Settings) -> Context:
         db = Database(settings.database_url)
         vault = Vault(settings.secret_key)
-        sandbox = SandboxConnector(settings.sandbox_action_delay)
-        ocpp = OcppConnector(db)
-        sunspec = SunSpecConnector(db, settings.sunspec_poll_seconds)
+        connectors = installed(settings, db, vault)
+        sandbox = connectors.named("sandbox")
+        assert isinstance(sandbox, SandboxConnector)
         context = cls(
             settings=settings,
             db=db,
@@ -51,9 +45,7 @@ class Context:
             clients=ClientCache(db),
             reads=ReadCache(),
             engine=Engine(db, sandbox),
-            executor=Connectors({"sandbox": sandbox, "ocpp": ocpp, "sunspec": sunspec}),
-            ocpp=ocpp,
-            sunspec=sunspec,
+            executor=connectors,
             webhooks=Dispatcher(db, vault, settings),
         )
         db.on_commit = context.changed

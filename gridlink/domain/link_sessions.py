@@ -32,10 +32,10 @@ CODE_LENGTH: Final = 6
 INTRO, BRAND, REVIEW, SIGN_IN, CODE, SUCCESS, DONE, CANCELLED = (
     "intro", "brand", "review", "signin", "code", "success", "done", "cancelled",
 )  # fmt: skip
-# Instead of signing in and a code: a charger set up to connect to gridlink itself (OCPP).
-CONNECT_DEVICE = "ocpp"
-# Instead of signing in and a code: the address of a device gridlink reads itself (SunSpec).
-SCAN_DEVICE = "sunspec"
+# Instead of signing in and a code: a device set up to connect to gridlink itself (OCPP).
+CONNECT_DEVICE = "connect"
+# Instead of signing in and a code: where a device gridlink reads itself is (SunSpec).
+ASK_ADDRESS = "address"
 
 
 @dataclass(frozen=True)
@@ -138,22 +138,22 @@ def back_to_brands(link: LinkSession) -> None:
 
 
 def accept_review(
-    link: LinkSession, device_connects: bool = False, device_scanned: bool = False
+    link: LinkSession, device_connects: bool = False, device_at_address: bool = False
 ) -> None:
     """On to signing in with the vendor; for a device that connects to gridlink itself,
     to the values to enter in the device; for a device gridlink reads on the user's
     network, to the form asking where it is."""
     if device_connects:
         link.step = CONNECT_DEVICE
-    elif device_scanned:
-        link.step = SCAN_DEVICE
+    elif device_at_address:
+        link.step = ASK_ADDRESS
     else:
         link.step = SIGN_IN
 
 
 def device_connected(link: LinkSession) -> None:
-    """The device set up in the CONNECT_DEVICE step has connected, or the one named in
-    the SCAN_DEVICE step has been found: linked."""
+    """The device set up in the CONNECT_DEVICE step has connected, or the one at the
+    address given in the ASK_ADDRESS step has been found: linked."""
     link.pending_credentials = None
     link.step = SUCCESS
 

@@ -7,8 +7,7 @@ redirects back (post/redirect/get), so reloading never repeats an action.
 from __future__ import annotations
 
 import hmac
-import ipaddress
-import re
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -18,14 +17,17 @@ from fastapi import APIRouter, Request
 from fastapi.templating import Jinja2Templates
 from starlette.responses import RedirectResponse, Response
 
-from gridlink.connectors.base import SignInRejected
-from gridlink.connectors.ocpp import provisioning as ocpp
-from gridlink.connectors.sandbox.accounts import SandboxAccounts
-from gridlink.connectors.sunspec import brands as sunspec
-from gridlink.connectors.sunspec.connector import NoSunSpecDevice, link_device
-from gridlink.connectors.sunspec.device import Address, Unreachable
+from gridlink.connectors.base import (
+    Connector,
+    DeviceAtAddress,
+    DeviceConnects,
+    EnteredRejected,
+    Linking,
+    Shown,
+    SignInRejected,
+)
 from gridlink.context import Context, context_of
-from gridlink.db.tables import Client, LinkSession, OcppChargePoint, User
+from gridlink.db.tables import Client, LinkSession, User
 from gridlink.domain import link_sessions as flow
 from gridlink.domain.errors import BadRequest
 from gridlink.domain.vendors import display_name
@@ -34,16 +36,34 @@ from gridlink.link.translations import Translator, choose_language
 router = APIRouter(include_in_schema=False)
 templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 CSRF_COOKIE = "gridlink_link"
-_STEPS_SHOWN = (flow.INTRO, flow.BRAND, flow.REVIEW, flow.SIGN_IN, flow.CODE, flow.SUCCESS)
-_STEPS_OVER_OCPP = (flow.INTRO, flow.BRAND, flow.REVIEW, flow.CONNECT_DEVICE, flow.SUCCESS)
-_STEPS_OVER_SUNSPEC = (flow.INTRO, flow.BRAND, flow.REVIEW, flow.SCAN_DEVICE, flow.SUCCESS)
-# A host name: dot-separated labels of letters, digits and inner hyphens.
-_HOST_NAME = re.compile(r"(?!-)[A-Za-z0-9-]{1,63}(?<!-)(\.(?!-)[A-Za-z0-9-]{1,63}(?<!-))*\.?")
+_STEPS_SIGNING_IN = (flow.INTRO, flow.BRAND, flow.REVIEW, flow.SIGN_IN, flow.CODE, flow.SUCCESS)
+_STEPS_CONNECTING = (flow.INTRO, flow.BRAND, flow.REVIEW, flow.CONNECT_DEVICE, flow.SUCCESS)
+_STEPS_ASKING = (flow.INTRO, flow.BRAND, flow.REVIEW, flow.ASK_ADDRESS, flow.SUCCESS)
 
 
-def _translator(request: Request, link: LinkSession | None) -> Translator:
+@dataclass(frozen=True)
+class Way:
+    """How this link's devices are linked: the connector that reaches them, and how."""
+
+    connector: Connector
+    linking: Linking
+
+
+def _translator(request: Request, link: LinkSession | None, way: Way | None = None) -> Translator:
     requested = link.language if link is not None else "browser"
-    return Translator(choose_language(requested, request.headers.get("accept-language")))
+    language = choose_language(requested, request.headers.get("accept-language"))
+    return Translator(language, way.connector.texts if way is not None else None)
+
+
+async def _way(context: Context, session: Any, link: LinkSession) -> Way | None:
+    """Asks the connectors how this brand's devices are linked for this client."""
+    client = await session.get(Client, link.client_id)
+    if client is None:
+        return None
+    found = context.executor.linking(
+        session, client.environment, link.chosen_vendor, link.vendor_types
+    )
+    return Way(*found) if found is not None else None
 
 
 def _message(request: Request, link: LinkSession | None, which: str, status: int) -> Response:
@@ -65,26 +85,22 @@ def _page(
     request: Request,
     link: LinkSession,
     token: str,
+    way: Way | None,
     error: str | None = None,
     status: int = 200,
     username: str = "",
-    over_ocpp: bool = False,
-    over_sunspec: bool = False,
-    device: dict[str, str] | None = None,
+    entered: dict[str, str] | None = None,
     error_detail: str | None = None,
 ) -> Response:
-    t = _translator(request, link)
+    t = _translator(request, link, way)
     brand = display_name(link.chosen_vendor) if link.chosen_vendor else ""
     assets = t.join([t(f"asset.{kind}") for kind in link.vendor_types])
-    over_ocpp = over_ocpp or link.step == flow.CONNECT_DEVICE
-    over_sunspec = over_sunspec or link.step == flow.SCAN_DEVICE
-    shown: tuple[str, ...]
-    if over_ocpp:
-        shown = _STEPS_OVER_OCPP
-    elif over_sunspec:
-        shown = _STEPS_OVER_SUNSPEC
-    else:
-        shown = _STEPS_SHOWN
+    linking = way.linking if way is not None else None
+    shown: tuple[str, ...] = _STEPS_SIGNING_IN
+    if isinstance(linking, DeviceConnects):
+        shown = _STEPS_CONNECTING
+    elif isinstance(linking, DeviceAtAddress):
+        shown = _STEPS_ASKING
     steps = [s for s in shown if s != flow.BRAND or link.vendor is None]
     context: dict[str, Any] = {
         "t": t,
@@ -95,15 +111,15 @@ def _page(
         "brand": brand,
         "assets": assets,
         "error": error,
-        "step_number": steps.index(link.step) + 1,
+        "step_number": steps.index(link.step) + 1 if link.step in steps else len(steps),
         "step_total": len(steps),
         "brands": [(v, display_name(v)) for v in flow.brands(link)],
         "scopes": [t(f"scope.{scope}") for scope in link.scopes],
         "can_go_back": link.vendor is None,
         "username": username,
-        "ocpp": _ocpp_values(request, link) if link.step == flow.CONNECT_DEVICE else None,
-        "device": device
-        or {"host": "", "port": str(sunspec.DEFAULT_PORT), "unit": str(sunspec.DEFAULT_UNIT)},
+        "way": linking,
+        "shown": _shown(request, link, linking),
+        "entered": entered or {},
         "error_detail": error_detail,
     }
     response = templates.TemplateResponse(request, f"{link.step}.html", context, status_code=status)
@@ -118,6 +134,15 @@ def _page(
     return response
 
 
+def _shown(request: Request, link: LinkSession, linking: Linking | None) -> list[Shown]:
+    """What the user enters in a device that connects to gridlink itself."""
+    if not isinstance(linking, DeviceConnects) or link.pending_credentials is None:
+        return []
+    context = context_of(request)
+    prepared = context.vault.open(link.pending_credentials)
+    return linking.shown(prepared, context.settings.public_url)
+
+
 def _redirect_with(uri: str, params: dict[str, str]) -> str:
     if not params:
         return uri
@@ -130,89 +155,15 @@ async def _load(context: Context, session: Any, token: str) -> LinkSession | Non
     return await flow.find_by_token(session, token)
 
 
-async def _over_ocpp(session: Any, link: LinkSession) -> bool:
-    """A production client's charger connects to gridlink itself, over OCPP."""
-    client = await session.get(Client, link.client_id)
-    return (
-        client is not None
-        and client.environment == "production"
-        and link.vendor_types == ["charger"]
-    )
-
-
-async def _over_sunspec(session: Any, link: LinkSession) -> bool:
-    """A production client's inverter, battery or meter that gridlink reads itself on
-    the user's network, over SunSpec Modbus TCP."""
-    if not sunspec.links_by_address(link.chosen_vendor, link.vendor_types):
+async def _device_connected(
+    context: Context, session: Any, link: LinkSession, way: Way | None
+) -> bool:
+    """Whether the device set up for this link has connected; if so, it is linked."""
+    if way is None or not isinstance(way.linking, DeviceConnects):
         return False
-    client = await session.get(Client, link.client_id)
-    return client is not None and client.environment == "production"
-
-
-def _sunspec_address(entered: dict[str, str]) -> Address | str:
-    """The address entered on the SunSpec form, or the key of what is wrong with it."""
-    host = entered["host"].removeprefix("[").removesuffix("]")
-    try:
-        ipaddress.ip_address(host)
-    except ValueError:
-        if len(host) > 253 or not _HOST_NAME.fullmatch(host):
-            return "sunspec_host_error"
-    port, unit = entered["port"], entered["unit"]
-    if not (port.isascii() and port.isdigit() and 1 <= int(port) <= 65535):
-        return "sunspec_port_error"
-    if not (unit.isascii() and unit.isdigit() and 0 <= int(unit) <= 255):
-        return "sunspec_unit_error"
-    return Address(host, int(port), int(unit))
-
-
-async def _link_sunspec(session: Any, link: LinkSession, address: Address) -> None:
-    """Scans the device and creates the assets it holds; NoSunSpecDevice if none."""
-    user = await session.get(User, link.user_pk)
-    assert user is not None and link.chosen_vendor is not None
-    await link_device(
-        session,
-        user,
-        link.chosen_vendor,
-        link.vendor_types,
-        link.scopes,
-        address,
-        datetime.now(UTC),
-    )
-    flow.device_connected(link)
-
-
-def _ocpp_values(request: Request, link: LinkSession) -> dict[str, str]:
-    """What the user enters in the charger: the URL, its id, its password."""
-    assert link.pending_credentials is not None
-    sealed = context_of(request).vault.open(link.pending_credentials)
-    base = context_of(request).settings.public_url
-    scheme, _, rest = base.partition("://")
-    socket_scheme = "wss" if scheme == "https" else "ws"
-    return {
-        "url": f"{socket_scheme}://{rest}/ocpp/{sealed['chargePointId']}",
-        "chargePointId": sealed["chargePointId"],
-        "password": sealed["password"],
-    }
-
-
-async def _provision_charger(context: Context, session: Any, link: LinkSession) -> None:
-    user = await session.get(User, link.user_pk)
-    assert user is not None and link.chosen_vendor is not None
-    provisioned = await ocpp.provision(
-        session, user, link.chosen_vendor, link.scopes, datetime.now(UTC)
-    )
-    link.pending_credentials = context.vault.seal(
-        {"chargePointId": provisioned.charge_point_id, "password": provisioned.password}
-    )
-
-
-async def _charger_booted(context: Context, session: Any, link: LinkSession) -> bool:
-    """Whether the charger of this link has connected and booted; if so, it is linked."""
     if link.pending_credentials is None:
         return False
-    sealed = context.vault.open(link.pending_credentials)
-    point = await session.get(OcppChargePoint, sealed["chargePointId"])
-    if point is None or point.booted_at is None:
+    if not await way.linking.connected(session, context.vault.open(link.pending_credentials)):
         return False
     flow.device_connected(link)
     return True
@@ -238,16 +189,11 @@ async def show(request: Request, token: str) -> Response:
         if blocked is not None:
             return blocked
         assert link is not None
+        way = await _way(context, session, link)
         if link.step == flow.CONNECT_DEVICE:
-            # The page reloads itself while the charger is set up; it moves on once booted.
-            await _charger_booted(context, session, link)
-        return _page(
-            request,
-            link,
-            token,
-            over_ocpp=await _over_ocpp(session, link),
-            over_sunspec=await _over_sunspec(session, link),
-        )
+            # The page reloads itself while the device is set up; it moves on once connected.
+            await _device_connected(context, session, link, way)
+        return _page(request, link, token, way)
 
 
 @router.post("/link/{token}")
@@ -273,9 +219,9 @@ async def advance(request: Request, token: str) -> Response:
             return RedirectResponse(f"/link/{token}", status_code=303)
 
         action = field.get("action", "continue")
-        t = _translator(request, link)
         if action == "cancel":
             flow.cancel(link)
+            t = _translator(request, link)
             return RedirectResponse(
                 _redirect_with(
                     link.redirect_uri,
@@ -283,58 +229,94 @@ async def advance(request: Request, token: str) -> Response:
                 ),
                 status_code=303,
             )
-        accounts = SandboxAccounts(session, context.vault)
-        step = link.step
-        if step == flow.INTRO:
-            flow.start(link)
-        elif step == flow.BRAND:
-            try:
-                flow.choose_brand(link, field.get("vendor", ""))
-            except BadRequest:
-                return _page(request, link, token, status=400)
-        elif step == flow.REVIEW:
-            if action == "back":
-                flow.back_to_brands(link)
-            elif await _over_ocpp(session, link):
-                await _provision_charger(context, session, link)
-                flow.accept_review(link, device_connects=True)
-            elif await _over_sunspec(session, link):
-                flow.accept_review(link, device_scanned=True)
-            else:
-                flow.accept_review(link)
-        elif step == flow.CONNECT_DEVICE:
-            if not await _charger_booted(context, session, link):
-                return _page(request, link, token, t("ocpp_waiting"), 400)
-        elif step == flow.SCAN_DEVICE:
-            entered = {k: field.get(k, "").strip()[:300] for k in ("host", "port", "unit")}
-            address = _sunspec_address(entered)
-            if isinstance(address, str):
-                return _page(request, link, token, t(address), 400, device=entered)
-            try:
-                await _link_sunspec(session, link, address)
-            except NoSunSpecDevice as error:
-                where = {"host": address.host, "port": address.port, "unit": address.unit}
-                if isinstance(error.__cause__, Unreachable):
-                    message = t("sunspec_unreachable", **where)
-                else:
-                    kinds = t.join([t(f"asset.{kind}") for kind in link.vendor_types])
-                    message = t("sunspec_missing", assets=kinds, **where)
-                return _page(
-                    request, link, token, message, 400, device=entered, error_detail=str(error)
-                )
-        elif step == flow.SIGN_IN:
-            username, password = field.get("username", ""), field.get("password", "")
-            if not username.strip() or not password:
-                return _page(request, link, token, t("signin_missing"), 400, username)
-            try:
-                await flow.sign_in(link, accounts, context.vault, username, password)
-            except SignInRejected:
-                return _page(request, link, token, t("signin_error"), 400, username)
-        elif step == flow.CODE:
-            if not flow.code_is_acceptable(field.get("code", "")):
-                return _page(request, link, token, t("code_error"), 400)
-            await flow.finish_linking(session, link, accounts, context.vault)
-        elif step == flow.SUCCESS:
-            flow.complete(link)
+        way = await _way(context, session, link)
+        failed = await _step(context, session, request, link, token, way, action, field)
+        if failed is not None:
+            return failed
+        if link.step == flow.DONE:
             return RedirectResponse(link.redirect_uri, status_code=303)
     return RedirectResponse(f"/link/{token}", status_code=303)
+
+
+async def _step(
+    context: Context,
+    session: Any,
+    request: Request,
+    link: LinkSession,
+    token: str,
+    way: Way | None,
+    action: str,
+    field: dict[str, str],
+) -> Response | None:
+    """Moves the link one step on; the page to show instead when the input is wrong."""
+    t = _translator(request, link, way)
+    linking = way.linking if way is not None else None
+    user = await session.get(User, link.user_pk)
+    assert user is not None
+    step = link.step
+    if step == flow.INTRO:
+        flow.start(link)
+    elif step == flow.BRAND:
+        try:
+            flow.choose_brand(link, field.get("vendor", ""))
+        except BadRequest:
+            return _page(request, link, token, way, status=400)
+    elif step == flow.REVIEW:
+        if action == "back":
+            flow.back_to_brands(link)
+        elif linking is None:
+            brand = display_name(link.chosen_vendor) if link.chosen_vendor else ""
+            assets = t.join([t(f"asset.{kind}") for kind in link.vendor_types])
+            message = t("review_unavailable", brand=brand, assets=assets)
+            return _page(request, link, token, way, message, 400)
+        elif isinstance(linking, DeviceConnects):
+            assert link.chosen_vendor is not None
+            prepared = await linking.prepare(
+                session, user, link.chosen_vendor, link.scopes, datetime.now(UTC)
+            )
+            link.pending_credentials = context.vault.seal(prepared)
+            flow.accept_review(link, device_connects=True)
+        elif isinstance(linking, DeviceAtAddress):
+            flow.accept_review(link, device_at_address=True)
+        else:
+            flow.accept_review(link)
+    elif step == flow.CONNECT_DEVICE:
+        if not await _device_connected(context, session, link, way):
+            waiting = linking.waiting if isinstance(linking, DeviceConnects) else "unknown_body"
+            return _page(request, link, token, way, t(waiting), 400)
+    elif step == flow.ASK_ADDRESS:
+        if not isinstance(linking, DeviceAtAddress):
+            return _page(request, link, token, way, t("unknown_body"), 400)
+        entered = {a.key: field.get(a.key, "").strip()[: a.max_length] for a in linking.asked}
+        assert link.chosen_vendor is not None
+        try:
+            await linking.link(
+                session, user, link.chosen_vendor, link.vendor_types, link.scopes,
+                entered, datetime.now(UTC),
+            )  # fmt: skip
+        except EnteredRejected as rejected:
+            assets = t.join([t(f"asset.{kind}") for kind in link.vendor_types])
+            message = t(rejected.text, assets=assets, **rejected.values)
+            return _page(
+                request, link, token, way, message, 400,
+                entered=entered, error_detail=rejected.detail,
+            )  # fmt: skip
+        flow.device_connected(link)
+    elif step in (flow.SIGN_IN, flow.CODE):
+        if isinstance(linking, (DeviceConnects, DeviceAtAddress)) or linking is None:
+            return _page(request, link, token, way, t("signin_error"), 400)
+        if step == flow.SIGN_IN:
+            username, password = field.get("username", ""), field.get("password", "")
+            if not username.strip() or not password:
+                return _page(request, link, token, way, t("signin_missing"), 400, username)
+            try:
+                await flow.sign_in(link, linking, context.vault, username, password)
+            except SignInRejected:
+                return _page(request, link, token, way, t("signin_error"), 400, username)
+        else:
+            if not flow.code_is_acceptable(field.get("code", "")):
+                return _page(request, link, token, way, t("code_error"), 400)
+            await flow.finish_linking(session, link, linking, context.vault)
+    elif step == flow.SUCCESS:
+        flow.complete(link)
+    return None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Final
 
 FALLBACK: Final = "en-US"
@@ -20,6 +21,7 @@ TEXT: Final[dict[str, dict[str, str]]] = {
         "review_heading": "Review data access",
         "review_body": "To connect your {brand} account, this app asks to:",
         "review_consent": "By continuing you allow this access. You can disconnect at any time.",
+        "review_unavailable": "{brand} {assets} cannot be connected through this service yet.",
         "signin_heading": "Sign in to {brand}",
         "signin_body": "Use the username and password of your {brand} account.",
         "username": "Username",
@@ -30,32 +32,6 @@ TEXT: Final[dict[str, dict[str, str]]] = {
         "code_body": "{brand} sent you a 6-digit code. Enter it to confirm it is you.",
         "code": "Code",
         "code_error": "The code must be 6 digits.",
-        "ocpp_heading": "Connect your {brand} charger",
-        "ocpp_body": "In your charger's settings (its app or web page), set up OCPP with "
-        "these values. This page moves on by itself once the charger has connected.",
-        "ocpp_url": "OCPP URL (central system)",
-        "ocpp_id": "Charge point ID",
-        "ocpp_password": "Password",
-        "ocpp_waiting": "The charger has not connected yet. Check the values and that it is "
-        "online, then try again.",
-        "sunspec_heading": "Find your {brand} device",
-        "sunspec_body": "gridlink reads your {assets} directly on your home network, over "
-        "SunSpec (Modbus TCP). Enter where to reach it: you find these values in the "
-        "device's app or installer settings, where Modbus TCP must be turned on.",
-        "sunspec_host": "IP address or host name",
-        "sunspec_host_hint": "The device's address on your network, such as 192.168.1.50.",
-        "sunspec_port": "Modbus TCP port",
-        "sunspec_port_hint": "Usually 502.",
-        "sunspec_unit": "Unit ID (Modbus device ID)",
-        "sunspec_unit_hint": "Usually 1. Devices behind one gateway each have their own.",
-        "sunspec_find": "Find device",
-        "sunspec_host_error": "Enter the device's IP address or host name, such as 192.168.1.50.",
-        "sunspec_port_error": "The port must be a number from 1 to 65535 (usually 502).",
-        "sunspec_unit_error": "The unit ID must be a number from 0 to 255 (usually 1).",
-        "sunspec_unreachable": "No SunSpec device answered at {host}, port {port}, unit ID "
-        "{unit}. Check the values and that Modbus TCP is turned on in the device.",
-        "sunspec_missing": "The device at {host}, port {port}, unit ID {unit} answers over "
-        "SunSpec but holds no {assets}.",
         "success_heading": "Your {brand} account is connected",
         "success_body": "The app can now reach your {assets}. Tap Complete to return to the app.",
         "used_heading": "This link has already been used",
@@ -110,6 +86,7 @@ TEXT: Final[dict[str, dict[str, str]]] = {
         "review_body": "For å koble til {brand}-kontoen din ber appen om å:",
         "review_consent": "Når du fortsetter, gir du denne tilgangen. Du kan koble fra "
         "når som helst.",
+        "review_unavailable": "{brand}-{assets} kan ikke kobles til gjennom denne tjenesten ennå.",
         "signin_heading": "Logg inn hos {brand}",
         "signin_body": "Bruk brukernavnet og passordet til {brand}-kontoen din.",
         "username": "Brukernavn",
@@ -121,33 +98,6 @@ TEXT: Final[dict[str, dict[str, str]]] = {
         "bekrefte at det er deg.",
         "code": "Kode",
         "code_error": "Koden må være 6 sifre.",
-        "ocpp_heading": "Koble til {brand}-laderen din",
-        "ocpp_body": "Sett opp OCPP med disse verdiene i laderens innstillinger (appen "
-        "eller nettsiden). Siden går videre av seg selv når laderen har koblet seg til.",
-        "ocpp_url": "OCPP-adresse (sentralsystem)",
-        "ocpp_id": "Ladepunkt-ID",
-        "ocpp_password": "Passord",
-        "ocpp_waiting": "Laderen har ikke koblet seg til ennå. Sjekk verdiene og at den er "
-        "på nett, og prøv igjen.",
-        "sunspec_heading": "Finn {brand}-enheten din",
-        "sunspec_body": "gridlink leser {assets} direkte på hjemmenettet ditt, over SunSpec "
-        "(Modbus TCP). Skriv inn hvor den nås: du finner verdiene i enhetens app eller "
-        "installatørinnstillinger, der Modbus TCP må være slått på.",
-        "sunspec_host": "IP-adresse eller vertsnavn",
-        "sunspec_host_hint": "Enhetens adresse på nettverket ditt, for eksempel 192.168.1.50.",
-        "sunspec_port": "Modbus TCP-port",
-        "sunspec_port_hint": "Vanligvis 502.",
-        "sunspec_unit": "Enhets-ID (Modbus-enhets-ID)",
-        "sunspec_unit_hint": "Vanligvis 1. Enheter bak samme gateway har hver sin.",
-        "sunspec_find": "Finn enheten",
-        "sunspec_host_error": "Skriv inn enhetens IP-adresse eller vertsnavn, for eksempel "
-        "192.168.1.50.",
-        "sunspec_port_error": "Porten må være et tall fra 1 til 65535 (vanligvis 502).",
-        "sunspec_unit_error": "Enhets-ID-en må være et tall fra 0 til 255 (vanligvis 1).",
-        "sunspec_unreachable": "Ingen SunSpec-enhet svarte på {host}, port {port}, enhets-ID "
-        "{unit}. Sjekk verdiene og at Modbus TCP er slått på i enheten.",
-        "sunspec_missing": "Enheten på {host}, port {port}, enhets-ID {unit} svarer over "
-        "SunSpec, men er ikke {assets}.",
         "success_heading": "{brand}-kontoen din er koblet til",
         "success_body": "Appen kan nå nå {assets}. Trykk Fullfør for å gå tilbake til appen.",
         "used_heading": "Denne lenken er allerede brukt",
@@ -203,6 +153,8 @@ TEXT: Final[dict[str, dict[str, str]]] = {
         "review_body": "Um dein {brand}-Konto zu verbinden, bittet diese App darum:",
         "review_consent": "Wenn du fortfährst, erlaubst du diesen Zugriff. Du kannst die "
         "Verbindung jederzeit trennen.",
+        "review_unavailable": "{brand}-{assets} lassen sich über diesen Dienst noch nicht "
+        "verbinden.",
         "signin_heading": "Bei {brand} anmelden",
         "signin_body": "Verwende den Benutzernamen und das Passwort deines {brand}-Kontos.",
         "username": "Benutzername",
@@ -214,36 +166,6 @@ TEXT: Final[dict[str, dict[str, str]]] = {
         "zu bestätigen, dass du es bist.",
         "code": "Code",
         "code_error": "Der Code muss aus 6 Ziffern bestehen.",
-        "ocpp_heading": "Ihre {brand}-Ladestation verbinden",
-        "ocpp_body": "Richten Sie in den Einstellungen der Ladestation (App oder Webseite) "
-        "OCPP mit diesen Werten ein. Diese Seite geht von selbst weiter, sobald die "
-        "Ladestation verbunden ist.",
-        "ocpp_url": "OCPP-URL (Zentralsystem)",
-        "ocpp_id": "Ladepunkt-ID",
-        "ocpp_password": "Passwort",
-        "ocpp_waiting": "Die Ladestation ist noch nicht verbunden. Prüfen Sie die Werte und "
-        "ob sie online ist, und versuchen Sie es erneut.",
-        "sunspec_heading": "Ihr {brand}-Gerät finden",
-        "sunspec_body": "gridlink liest Ihren {assets} direkt in Ihrem Heimnetz, über "
-        "SunSpec (Modbus TCP). Geben Sie an, wo er erreichbar ist: Sie finden die Werte in "
-        "der App oder den Installateur-Einstellungen des Geräts, wo Modbus TCP "
-        "eingeschaltet sein muss.",
-        "sunspec_host": "IP-Adresse oder Hostname",
-        "sunspec_host_hint": "Die Adresse des Geräts in Ihrem Netz, etwa 192.168.1.50.",
-        "sunspec_port": "Modbus-TCP-Port",
-        "sunspec_port_hint": "Meist 502.",
-        "sunspec_unit": "Unit-ID (Modbus-Geräte-ID)",
-        "sunspec_unit_hint": "Meist 1. Geräte hinter einem Gateway haben je eine eigene.",
-        "sunspec_find": "Gerät suchen",
-        "sunspec_host_error": "Geben Sie die IP-Adresse oder den Hostnamen des Geräts ein, "
-        "etwa 192.168.1.50.",
-        "sunspec_port_error": "Der Port muss eine Zahl von 1 bis 65535 sein (meist 502).",
-        "sunspec_unit_error": "Die Unit-ID muss eine Zahl von 0 bis 255 sein (meist 1).",
-        "sunspec_unreachable": "Unter {host}, Port {port}, Unit-ID {unit} hat kein "
-        "SunSpec-Gerät geantwortet. Prüfen Sie die Werte und ob Modbus TCP im Gerät "
-        "eingeschaltet ist.",
-        "sunspec_missing": "Das Gerät unter {host}, Port {port}, Unit-ID {unit} antwortet "
-        "über SunSpec, enthält aber keinen {assets}.",
         "success_heading": "Dein {brand}-Konto ist verbunden",
         "success_body": "Die App kann jetzt dein Gerät erreichen ({assets}). Tippe auf "
         "Abschließen, um "
@@ -326,12 +248,20 @@ def choose_language(requested: str, accept_language: str | None) -> str:
 
 
 class Translator:
-    def __init__(self, language: str) -> None:
+    """Link UI's own text, and the text a connector brings for its steps."""
+
+    def __init__(self, language: str, extra: Mapping[str, Mapping[str, str]] | None = None) -> None:
         self.language = language
-        self._text = TEXT[language]
+        extra = extra or {}
+        self._catalogues = (
+            extra.get(language, {}),
+            TEXT[language],
+            extra.get(FALLBACK, {}),
+            TEXT[FALLBACK],
+        )
 
     def __call__(self, key: str, **values: object) -> str:
-        template = self._text.get(key) or TEXT[FALLBACK].get(key, key)
+        template = next((c[key] for c in self._catalogues if key in c), key)
         return template.format(**values) if values else template
 
     def join(self, words: list[str]) -> str:

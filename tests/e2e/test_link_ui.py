@@ -165,3 +165,25 @@ def test_control_characters_in_credentials_are_refused(server: Server, client: C
     response = browser.submit(action="continue", username="a\x00b", password="p\x00")
     assert response.status_code == 400
     assert browser.step == "signin"
+
+
+def test_a_brand_no_connector_reaches_is_told_at_review(server: Server) -> None:
+    # A production client's vehicles have no connector here (sandbox accounts are
+    # for sandbox clients only): the user learns so before being asked for anything.
+    production = server.new_client("production")
+    with server.api(production) as api:
+        response = api.post("/users/cloud-user/link", json={
+            "vendorType": "vehicle", "vendor": "TESLA", "scopes": ["vehicle:read:data"],
+            "language": "en-US", "redirectUri": "https://app.example.com/linked",
+        })  # fmt: skip
+        assert response.status_code == 200, response.text
+    form = LinkBrowser(response.json()["linkUrl"])
+    form.submit(action="continue")  # introduction
+    assert form.step == "review"
+    refused = form.submit(action="continue")
+    assert refused.status_code == 400
+    assert form.step == "review"
+    assert "Tesla vehicle cannot be connected through this service yet." in form.page.text
+    form.submit(action="cancel")
+    with server.api(production) as api:
+        assert api.get("/users/cloud-user").json()["linkedVendors"] == []

@@ -77,8 +77,8 @@ def devices() -> Iterator[tuple[Loop, dict[str, sim.SunSpecServer]]]:
 def link(
     server: Server, client_id: str, user_id: str, asset_type: str, port: int, unit: int
 ) -> str:
-    from gridlink.connectors.sunspec.connector import link_device
     from gridlink.connectors.sunspec.device import Address
+    from gridlink.connectors.sunspec.linking import link_device
     from gridlink.domain.users import ensure_user
 
     async def work(session: Any, _vault: Any) -> str:
@@ -281,7 +281,7 @@ def test_link_ui_without_javascript_links_a_battery_and_meter(
     form = LinkBrowser(link_url)
     form.submit(action="continue")  # introduction
     form.submit(action="continue")  # review of data access
-    assert form.step == "sunspec", form.heading
+    assert form.step == "address", form.heading
     assert 'value="502"' in form.page.text
     battery = servers["battery"]
     form.submit(action="continue", host="127.0.0.1", port=str(battery.port), unit="300")

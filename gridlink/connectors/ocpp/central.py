@@ -2,7 +2,7 @@
 Executor that turns gridlink's commands into calls to it.
 
 Connected chargers are held in memory by charge point id; what they report goes
-through the store as state reports, each message in one transaction.
+through the store as state reports, many messages to a transaction (GroupCommit).
 """
 
 from __future__ import annotations
@@ -16,14 +16,19 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Any, Protocol, TypeVar
 
+from fastapi import APIRouter
 from ocpp.routing import on
 from ocpp.v16 import ChargePoint, call, call_result
 from ocpp.v16.enums import Action as OcppAction
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from gridlink.connectors.ocpp import messages, provisioning
+from gridlink.connectors.base import Linking, Texts
+from gridlink.connectors.ocpp import messages, provisioning, routes
+from gridlink.connectors.ocpp.linking import OverOcpp
+from gridlink.connectors.ocpp.texts import TEXTS
 from gridlink.db.engine import Database
+from gridlink.db.group_commit import GroupCommit
 from gridlink.db.tables import Action, Asset, OcppChargePoint
 from gridlink.domain import actions
 from gridlink.domain.errors import BadRequest
@@ -74,21 +79,24 @@ class Session(ChargePoint):  # type: ignore[misc]
         self,
         build: Callable[[AsyncSession, OcppChargePoint, Asset | None], Awaitable[dict[str, Any]]],
     ) -> None:
-        async with self.central.db.session() as session:
+        """Applies what the charger said, in the next shared transaction."""
+
+        async def unit(session: AsyncSession) -> int | None:
             point = await session.get(OcppChargePoint, self.point_id)
             if point is None:
-                return
+                return None
             asset = await self._asset(session, point)
             report = await build(session, point, asset)
             if asset is not None and report:
                 await apply_report(session, asset, report, _now())
+            return asset.pk if asset is not None else None
+
+        self.asset_pk = await self.central.writes.run(unit)
 
     async def _asset(self, session: AsyncSession, point: OcppChargePoint) -> Asset | None:
         if self.asset_pk is not None:
             return await session.get(Asset, self.asset_pk)
-        asset = await provisioning.asset_of(session, point)
-        self.asset_pk = asset.pk if asset is not None else None
-        return asset
+        return await provisioning.asset_of(session, point)
 
     async def connected(self) -> None:
         async def build(_s: AsyncSession, _p: OcppChargePoint, _a: Asset | None) -> dict[str, Any]:
@@ -129,13 +137,17 @@ class Session(ChargePoint):  # type: ignore[misc]
             "chargeBoxSerialNumber": extra.get("charge_box_serial_number"),
             "firmwareVersion": extra.get("firmware_version"),
         }
-        async with self.central.db.session() as session:
+
+        async def unit(session: AsyncSession) -> int | None:
             point = await session.get(OcppChargePoint, self.point_id)
-            if point is not None:
-                now = _now()
-                asset = await provisioning.booted(session, point, boot, now)
-                self.asset_pk = asset.pk
-                await apply_report(session, asset, messages.boot_report(boot), now)
+            if point is None:
+                return None
+            now = _now()
+            asset = await provisioning.booted(session, point, boot, now)
+            await apply_report(session, asset, messages.boot_report(boot), now)
+            return asset.pk
+
+        self.asset_pk = await self.central.writes.run(unit)
         return call_result.BootNotification(
             current_time=iso(_now()), interval=HEARTBEAT_SECONDS, status="Accepted"
         )
@@ -227,12 +239,34 @@ class Session(ChargePoint):  # type: ignore[misc]
 class OcppConnector:
     """Connected chargers, and the Executor (gridlink.domain.actions) that commands them."""
 
+    name = provisioning.CONNECTOR
+    texts: Texts = TEXTS
+
     def __init__(self, db: Database) -> None:
         self.db = db
+        # What chargers report is written in shared transactions: a fleet's
+        # meter values cost a commit per batch, not one per message.
+        self.writes = GroupCommit(db)
         self.sessions: dict[str, Session] = {}
         self._tasks: set[asyncio.Task[None]] = set()
         # Transaction ids are gridlink's to give out: time-based, so a restart never reuses one.
         self._transaction_ids = itertools.count(int(time.time()) % 1_000_000_000 * 2)
+
+    # ---- the Connector ----
+
+    def linking(
+        self, session: AsyncSession, environment: str, vendor: str | None, asset_types: list[str]
+    ) -> Linking | None:
+        """A production client's charger connects to gridlink itself, over OCPP."""
+        if environment == "production" and asset_types == ["charger"]:
+            return OverOcpp()
+        return None
+
+    def routes(self) -> APIRouter:
+        return routes.router(self)
+
+    async def run(self) -> None:
+        return None  # chargers come to us
 
     def next_transaction_id(self) -> int:
         return next(self._transaction_ids) % 2_147_483_647
@@ -397,3 +431,4 @@ class OcppConnector:
     async def close(self) -> None:
         for task in list(self._tasks):
             task.cancel()
+        await self.writes.close()

@@ -6,15 +6,18 @@ from __future__ import annotations
 import base64
 import binascii
 import contextlib
+from typing import TYPE_CHECKING
 
 from fastapi import APIRouter, WebSocket
 from starlette.websockets import WebSocketDisconnect
 
 from gridlink.connectors.ocpp import provisioning
-from gridlink.connectors.ocpp.central import OcppConnector
+from gridlink.db.engine import Database
 from gridlink.db.tables import OcppChargePoint
 
-router = APIRouter(include_in_schema=False)
+if TYPE_CHECKING:
+    from gridlink.connectors.ocpp.central import OcppConnector
+
 SUBPROTOCOL = "ocpp1.6"
 # Policy violation: the close code that refuses a handshake (HTTP 403).
 REFUSED = 1008
@@ -45,25 +48,31 @@ def _basic(websocket: WebSocket) -> tuple[str, str] | None:
     return (username, password) if sep else None
 
 
-async def _authenticated(websocket: WebSocket, charge_point_id: str) -> OcppChargePoint | None:
+async def _authenticated(
+    db: Database, websocket: WebSocket, charge_point_id: str
+) -> OcppChargePoint | None:
     sent = _basic(websocket)
     if sent is None or sent[0] != charge_point_id:
         return None
-    context = websocket.app.state.context
-    async with context.db.session() as session:
+    async with db.session() as session:
         return await provisioning.authenticate(session, charge_point_id, sent[1])
 
 
-@router.websocket("/ocpp/{charge_point_id}")
-async def charge_point(websocket: WebSocket, charge_point_id: str) -> None:
-    if SUBPROTOCOL not in websocket.scope.get("subprotocols", []):
-        await websocket.close(REFUSED)
-        return
-    point = await _authenticated(websocket, charge_point_id)
-    if point is None:
-        await websocket.close(REFUSED)
-        return
-    central: OcppConnector = websocket.app.state.context.ocpp
-    await websocket.accept(subprotocol=SUBPROTOCOL)
-    with contextlib.suppress(WebSocketDisconnect):
-        await central.serve(point, _Socket(websocket))
+def router(central: OcppConnector) -> APIRouter:
+    """The endpoint chargers connect to, served by this central system."""
+    routes = APIRouter(include_in_schema=False)
+
+    @routes.websocket("/ocpp/{charge_point_id}")
+    async def charge_point(websocket: WebSocket, charge_point_id: str) -> None:
+        if SUBPROTOCOL not in websocket.scope.get("subprotocols", []):
+            await websocket.close(REFUSED)
+            return
+        point = await _authenticated(central.db, websocket, charge_point_id)
+        if point is None:
+            await websocket.close(REFUSED)
+            return
+        await websocket.accept(subprotocol=SUBPROTOCOL)
+        with contextlib.suppress(WebSocketDisconnect):
+            await central.serve(point, _Socket(websocket))
+
+    return routes

@@ -18,5 +18,5 @@ DEFAULT_UNIT: Final = 1
 
 def links_by_address(vendor: str | None, asset_types: list[str]) -> bool:
     """Whether devices of this brand and these asset types are linked by their network
-    address (see connector.link_device) rather than through an account with the brand."""
+    address (see linking.link_device) rather than through an account with the brand."""
     return vendor in BRANDS and bool(asset_types) and all(t in ASSET_TYPES for t in asset_types)

@@ -1,6 +1,5 @@
-"""The SunSpec connector: links devices found on the user's network, polls them at
-a cadence and reports what they say, and sets battery operation modes through
-model 124's storage controls."""
+"""The SunSpec connector: polls linked devices at a cadence and reports what they
+say, and sets battery operation modes through model 124's storage controls."""
 
 from __future__ import annotations
 
@@ -14,97 +13,30 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from gridlink.connectors.base import LinkedDevice, SignInRejected
-from gridlink.connectors.sunspec import models
+from gridlink.connectors.base import Linking, Texts
+from gridlink.connectors.sunspec import brands, models
 from gridlink.connectors.sunspec.device import Address, Device, Unreachable
-from gridlink.connectors.sunspec.reports import MODES, Values, asset_types, report
-from gridlink.db.changes import mark_changed, user_key
+from gridlink.connectors.sunspec.linking import CONNECTOR, AtAddress
+from gridlink.connectors.sunspec.reports import MODES, Values, report
+from gridlink.connectors.sunspec.texts import TEXTS
 from gridlink.db.engine import Database
-from gridlink.db.tables import Action, Asset, User, VendorConnection
-from gridlink.domain import actions, assets
+from gridlink.db.tables import Action, Asset, VendorConnection
+from gridlink.domain import actions
 from gridlink.domain.errors import BadRequest
 from gridlink.domain.reports import apply_report
 
 log = logging.getLogger(__name__)
-
-CONNECTOR = "sunspec"
-
-
-class NoSunSpecDevice(SignInRejected):
-    """Nothing at that address speaks SunSpec, or it holds none of the asset types asked for."""
 
 
 def _now() -> datetime:
     return datetime.now(UTC)
 
 
-def device_ref(address: Address, asset_type: str) -> str:
-    return f"{address.ref}#{asset_type}"
-
-
-async def link_device(
-    session: AsyncSession,
-    user: User,
-    vendor: str,
-    wanted_types: list[str],
-    scopes: list[str],
-    address: Address,
-    now: datetime,
-) -> list[Asset]:
-    """Scans the device at the address and creates the assets it holds (of the wanted
-    types), each on the user's SunSpec connection for this brand and asset type."""
-    device = Device(address)
-    try:
-        values = await device.read_models()
-    except Unreachable as error:
-        raise NoSunSpecDevice(str(error)) from error
-    finally:
-        await device.close()
-    found = [t for t in asset_types(values) if t in wanted_types]
-    if not found:
-        raise NoSunSpecDevice(f"{address.ref} holds no {', '.join(wanted_types)}")
-    common = values.get(models.COMMON, {})
-    model = " ".join(str(common.get(k) or "") for k in ("Mn", "Md")).strip()
-    linked: list[Asset] = []
-    for asset_type in found:
-        connection = await session.scalar(
-            select(VendorConnection).where(
-                VendorConnection.user_pk == user.pk,
-                VendorConnection.vendor == vendor,
-                VendorConnection.vendor_type == asset_type,
-            )
-        )
-        if connection is None:
-            connection = VendorConnection(
-                client_id=user.client_id,
-                user_pk=user.pk,
-                vendor=vendor,
-                vendor_type=asset_type,
-                created_at=now,
-            )
-            session.add(connection)
-        connection.connector = CONNECTOR
-        connection.is_valid = True
-        connection.scopes = [s for s in scopes if s.startswith(f"{asset_type}:")]
-        await session.flush()
-        ref = device_ref(address, asset_type)
-        await assets.discover(
-            session, connection, [LinkedDevice(asset_type, vendor, ref, model, model)], now
-        )
-        asset = await session.scalar(
-            select(Asset).where(Asset.connection_pk == connection.pk, Asset.device_ref == ref)
-        )
-        assert asset is not None
-        await apply_report(
-            session, asset, {"isReachable": True, **report(asset_type, values, now)}, now
-        )
-        linked.append(asset)
-    await mark_changed(session, user_key(user.client_id, user.user_id))
-    return linked
-
-
 class SunSpecConnector:
     """Polls every linked SunSpec device; the Executor for their batteries."""
+
+    name = CONNECTOR
+    texts: Texts = TEXTS
 
     def __init__(self, db: Database, poll_seconds: float = 60.0) -> None:
         self.db = db
@@ -117,6 +49,20 @@ class SunSpecConnector:
         if device is None:
             device = self.devices[address] = Device(address, timeout=min(3.0, self.poll_seconds))
         return device
+
+    # ---- the Connector ----
+
+    def linking(
+        self, session: AsyncSession, environment: str, vendor: str | None, asset_types: list[str]
+    ) -> Linking | None:
+        """A production client's inverter, battery or meter that gridlink reads itself on
+        the user's network, over SunSpec Modbus TCP."""
+        if environment == "production" and brands.links_by_address(vendor, asset_types):
+            return AtAddress()
+        return None
+
+    def routes(self) -> None:
+        return None
 
     # ---- polling ----
 
