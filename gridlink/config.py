@@ -33,6 +33,8 @@ class Settings:
     prices_url: str | None = None
     # How often linked SunSpec devices are read.
     sunspec_poll_seconds: float = 60.0
+    # How long a charger has to start or stop charging after accepting the command.
+    ocpp_confirm_seconds: float = 120.0
 
     @property
     def is_sqlite(self) -> bool:
@@ -81,6 +83,7 @@ def load_settings(host: str = "127.0.0.1", port: int = DEFAULT_PORT) -> Settings
         prices_csv=os.environ.get("GRIDLINK_PRICES_CSV") or None,
         prices_url=os.environ.get("GRIDLINK_PRICES_URL") or None,
         sunspec_poll_seconds=_seconds("GRIDLINK_SUNSPEC_POLL_SECONDS", 60.0),
+        ocpp_confirm_seconds=_seconds("GRIDLINK_OCPP_CONFIRM_SECONDS", 120.0),
     )
 
 

@@ -56,6 +56,7 @@ class Context:
         self.reads.invalidate(keys)
         self.clients.invalidate(keys)
         self.webhooks.changed(keys)
+        self.executor.changed(keys)
 
     def listening(self, on: bool) -> None:
         """Whether other processes' changes are being heard (PostgreSQL LISTEN).

@@ -161,4 +161,9 @@ class Connector(Executor, Protocol):
         """Background work (polling devices) until cancelled."""
         ...
 
+    def changed(self, keys: set[str]) -> None:
+        """These keys (gridlink.db.changes) changed in a commit here or in another
+        process sharing the database."""
+        ...
+
     async def close(self) -> None: ...

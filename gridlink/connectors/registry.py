@@ -30,7 +30,7 @@ def installed(settings: Settings, db: Database, vault: Vault) -> Connectors:
     """The connectors this gridlink runs, in the order Link UI asks them."""
     return Connectors(
         [
-            OcppConnector(db),
+            OcppConnector(db, settings.ocpp_confirm_seconds),
             SunSpecConnector(db, settings.sunspec_poll_seconds),
             Sandbox(settings.sandbox_action_delay, vault),
         ]
@@ -67,6 +67,10 @@ class Connectors:
     async def close(self) -> None:
         for connector in self.all:
             await connector.close()
+
+    def changed(self, keys: set[str]) -> None:
+        for connector in self.all:
+            connector.changed(keys)
 
     def of(self, asset: Asset) -> Connector:
         name = asset.connection.connector

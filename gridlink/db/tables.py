@@ -420,3 +420,13 @@ class OcppChargePoint(Base):
     transaction_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     connection: Mapped[VendorConnection] = relationship(lazy="joined")
+
+
+class Lease(Base):
+    """Work only one process should do at a time (polling SunSpec devices): held by
+    `owner` until `until`, renewed while it works, taken over once it lapses."""
+
+    __tablename__ = "leases"
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    owner: Mapped[str] = mapped_column(String(128))
+    until: Mapped[datetime] = mapped_column(DateTime(timezone=True))

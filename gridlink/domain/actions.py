@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gridlink.db.changes import mark_changed
-from gridlink.db.tables import Action, Asset
+from gridlink.db.tables import Action, Asset, VendorConnection
 from gridlink.domain.errors import BadRequest, DomainError, NotFound
 from gridlink.events import asset_events
 
@@ -184,6 +184,27 @@ async def _resolve(
     await mark_changed(session, action_key(action.client_id, action.id))
     changed = ["state", "updatedAt", "completedAt"] + (["failureReason"] if reason else [])
     await asset_events.action_changed(session, action, at, changed)
+
+
+async def give_up_stale(
+    session: AsyncSession, connector: str, created_before: datetime, now: datetime, detail: str
+) -> None:
+    """Fails the pending commands to a connector's devices made before `created_before`:
+    nobody is carrying them out any more (the process that was stopped)."""
+    stale = await session.scalars(
+        select(Action)
+        .join(Asset, Asset.pk == Action.asset_pk)
+        .join(VendorConnection, VendorConnection.pk == Asset.connection_pk)
+        .where(
+            Action.state == PENDING,
+            VendorConnection.connector == connector,
+            Action.created_at < created_before,
+        )
+        # Of several processes sweeping at once, each fails a command once.
+        .with_for_update(of=Action, skip_locked=True)
+    )
+    for action in stale.all():
+        await fail(session, action, now, "NO_RESPONSE", detail)
 
 
 async def confirm(session: AsyncSession, action: Action, at: datetime) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import shutil
 import threading
 from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -16,6 +17,7 @@ import pytest
 import websockets
 from playwright.sync_api import Page, Route, expect
 
+from tests.conftest import BACKENDS, start_server
 from tests.support.charge_point import basic, connect
 from tests.support.server import Credentials, Server
 from tests.support.threads import run_async
@@ -252,3 +254,105 @@ def test_link_ui_connects_a_charger_over_ocpp(
             assert found["isReachable"] is True
         done.set()
         running.result(15)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_command_pending_across_a_restart_is_given_up(
+    request: pytest.FixtureRequest, backend: str
+) -> None:
+    # The charger accepts a remote start but never starts; gridlink is killed while
+    # the command waits. The restarted gridlink must not leave it pending for ever.
+    server = start_server(request, backend, {"GRIDLINK_OCPP_CONFIRM_SECONDS": "2"})
+    try:
+        production = server.new_client("production")
+        point = provision(server, production.client_id, "restart-user")
+
+        async def scenario() -> None:
+            async with _api(server, production) as api:
+                wallbox, socket, task = await connect(
+                    server.url, point.charge_point_id, point.password
+                )
+                wallbox.start_when_told = False
+                await wallbox.boot()
+                await wallbox.status("Preparing")
+                [charger] = (await api.get("/chargers")).json()["data"]
+                sent = await api.post(f"/chargers/{charger['id']}/charging",
+                                      json={"action": "START"})  # fmt: skip
+                assert sent.status_code == 200, sent.text
+                assert sent.json()["state"] == "PENDING"
+                assert server.process is not None
+                server.process.kill()  # SIGKILL: the wait for StartTransaction dies with it
+                server.process.wait()
+                task.cancel()
+                with contextlib.suppress(BaseException):
+                    await task
+                await asyncio.to_thread(server.start)
+            async with _api(server, production) as api:
+
+                async def given_up() -> Any:
+                    body = (await api.get(f"/chargers/actions/{sent.json()['id']}")).json()
+                    return body if body["state"] != "PENDING" else None
+
+                done = await eventually(given_up, timeout=20)
+                assert done["state"] == "FAILED"
+                assert done["failureReason"]["type"] == "NO_RESPONSE"
+
+        run_async(scenario())
+    finally:
+        server.stop()
+        shutil.rmtree(server.data_dir, ignore_errors=True)
+
+
+def test_a_command_taken_by_another_process_reaches_the_charger(
+    server: Server, production: Credentials
+) -> None:
+    # Two gridlink processes on one PostgreSQL database: the charger is connected to
+    # one, the API request lands on the other.
+    if server.backend != "postgresql":
+        pytest.skip("several processes share one database only on PostgreSQL")
+    other = Server(
+        backend=server.backend, database_url=server.database_url,
+        data_dir=server.data_dir / "second-ocpp", secret_key=server.secret_key,
+        admin_password=server.admin_password,
+    )  # fmt: skip
+    other.data_dir.mkdir()
+    other.start()
+    point = provision(server, production.client_id, "two-process-user")
+
+    async def scenario() -> None:
+        wallbox, socket, task = await connect(server.url, point.charge_point_id, point.password)
+        try:
+            await wallbox.boot()
+            await wallbox.status("Preparing")
+            async with _api(other, production) as api:
+                [charger] = [
+                    c for c in (await api.get("/chargers")).json()["data"]
+                    if c["userId"] == "two-process-user"
+                ]  # fmt: skip
+                assert charger["isReachable"] is True
+                sent = await api.post(f"/chargers/{charger['id']}/charging",
+                                      json={"action": "START"})  # fmt: skip
+                assert sent.status_code == 200, sent.text
+
+                async def done() -> Any:
+                    body = (await api.get(f"/chargers/actions/{sent.json()['id']}")).json()
+                    return body if body["state"] != "PENDING" else None
+
+                finished = await eventually(done)
+                assert finished["state"] == "CONFIRMED"
+                assert wallbox.transaction_started.is_set()
+                sent = await api.post(f"/chargers/{charger['id']}/max-current",
+                                      json={"maxCurrent": 13})  # fmt: skip
+                assert (await eventually(done))["state"] == "CONFIRMED"
+                assert wallbox.limits == [13.0]
+        finally:
+            await socket.close()
+            task.cancel()
+            with contextlib.suppress(BaseException):
+                await task
+
+    try:
+        run_async(scenario())
+    finally:
+        other.stop()
+        shutil.rmtree(other.data_dir, ignore_errors=True)

@@ -4,6 +4,7 @@ loopback serve register images; a running gridlink links, polls and commands the
 from __future__ import annotations
 
 import asyncio
+import shutil
 import threading
 import time
 from collections.abc import Callable, Coroutine, Iterator
@@ -15,7 +16,7 @@ import pytest
 from playwright.sync_api import Page, Route, expect
 from pymodbus.client import AsyncModbusTcpClient
 
-from tests.conftest import start_server
+from tests.conftest import BACKENDS, start_server
 from tests.support import sunspec_device as sim
 from tests.support.link_flow import LinkBrowser
 from tests.support.server import Credentials, Server
@@ -345,3 +346,50 @@ def test_a_der_inverter_is_read_through_model_701(
     eventually(
         lambda: _get(api, f"/inverters/{inverter_id}")["productionState"]["productionRate"] == 3.0
     )
+
+
+def test_one_process_of_several_polls_the_devices(
+    request: pytest.FixtureRequest, devices: tuple[Loop, dict[str, sim.SunSpecServer]]
+) -> None:
+    # Two gridlink processes on one PostgreSQL database: the device is read by one of
+    # them, not by both (each poller keeps its own connection to the device).
+    if "postgresql" not in BACKENDS:
+        pytest.skip("several processes share one database only on PostgreSQL")
+    loop, servers = devices
+    first = start_server(request, "postgresql", {"GRIDLINK_SUNSPEC_POLL_SECONDS": "0.3"})
+    second = Server(
+        backend="postgresql", database_url=first.database_url,
+        data_dir=first.data_dir / "second", secret_key=first.secret_key,
+        admin_password=first.admin_password, extra_env=first.extra_env,
+    )  # fmt: skip
+    second.data_dir.mkdir()
+    second.start()
+    try:
+        production = first.new_client("production")
+        meter = servers["meter"]
+        meter_id = link(first, production.client_id, "two-pollers", "meter", meter.port, 3)
+        with second.api(production) as api:
+
+            def power() -> Any:
+                return _get(api, f"/meters/{meter_id}")["energyState"]["power"]
+
+            assert eventually(lambda: power() == -2.5)
+            time.sleep(2)  # many poll cycles of both processes
+            pollers = meter._server.active_connections
+            assert len(pollers) == 1, f"{len(pollers)} processes poll the device"
+
+            # And the one that polls still does: a new reading arrives.
+            async def use_more() -> None:
+                client = AsyncModbusTcpClient("127.0.0.1", port=meter.port)
+                await client.connect()
+                # Model 203's W (offset 16, scale factor 10^1), after SunS and the common model.
+                await client.write_registers(sim.BASE + 2 + 68 + 2 + 16, [0x10000 - 300],
+                                             device_id=3)  # fmt: skip
+                client.close()
+
+            loop.run(use_more())
+            assert eventually(lambda: power() == -3.0)
+    finally:
+        second.stop()
+        first.stop()
+        shutil.rmtree(first.data_dir, ignore_errors=True)

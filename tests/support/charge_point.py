@@ -27,6 +27,8 @@ class Wallbox(ChargePoint):  # type: ignore[misc]
         super().__init__(charge_point_id, connection)
         self.transaction_id: int | None = None
         self.accept_remote = True
+        # Whether an accepted remote start really starts a transaction.
+        self.start_when_told = True
         self.limits: list[float] = []
         self.triggered: list[str] = []
         self.transaction_started = asyncio.Event()
@@ -83,7 +85,7 @@ class Wallbox(ChargePoint):  # type: ignore[misc]
 
     @after(Action.remote_start_transaction)
     async def after_remote_start(self, id_tag: str, **_: Any) -> None:
-        if self.accept_remote:
+        if self.accept_remote and self.start_when_told:
             await self.start_transaction(id_tag)
 
     @on(Action.remote_stop_transaction)

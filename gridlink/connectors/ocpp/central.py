@@ -12,8 +12,8 @@ import contextlib
 import itertools
 import logging
 import time
-from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime
+from collections.abc import Awaitable, Callable, Coroutine
+from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol, TypeVar
 
 from fastapi import APIRouter
@@ -29,7 +29,7 @@ from gridlink.connectors.ocpp.linking import OverOcpp
 from gridlink.connectors.ocpp.texts import TEXTS
 from gridlink.db.engine import Database
 from gridlink.db.group_commit import GroupCommit
-from gridlink.db.tables import Action, Asset, OcppChargePoint
+from gridlink.db.tables import Action, Asset, OcppChargePoint, VendorConnection
 from gridlink.domain import actions
 from gridlink.domain.errors import BadRequest
 from gridlink.domain.reports import apply_report
@@ -37,8 +37,12 @@ from gridlink.wire.timestamps import iso
 
 log = logging.getLogger(__name__)
 
-# How long the charger has to really start or stop after accepting a remote call.
-CONFIRM_WITHIN_SECONDS = 120.0
+# How often each process looks for pending commands made elsewhere, and for
+# commands nobody answered.
+PUMP_SECONDS = 1.0
+ACTION_KEY_PREFIX = actions.action_key("", "").split(":")[0] + ":"
+# How long a charger has to answer a call (RemoteStartTransaction, ...).
+CALL_TIMEOUT_SECONDS = 30.0
 # How often a charger is asked to send a Heartbeat.
 HEARTBEAT_SECONDS = 60
 ID_TAG = "gridlink"
@@ -67,7 +71,7 @@ class Session(ChargePoint):  # type: ignore[misc]
     """One connected charger, as the central system sees it."""
 
     def __init__(self, central: OcppConnector, point: OcppChargePoint, socket: Socket) -> None:
-        super().__init__(point.id, socket, response_timeout=30)
+        super().__init__(point.id, socket, response_timeout=central.call_timeout)
         self.central = central
         self.point_id = point.id
         self.transaction_id = point.transaction_id
@@ -242,8 +246,17 @@ class OcppConnector:
     name = provisioning.CONNECTOR
     texts: Texts = TEXTS
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, confirm_within_seconds: float = 120.0) -> None:
         self.db = db
+        # How long a charger has to really start or stop after accepting a remote call.
+        self.confirm_within = timedelta(seconds=confirm_within_seconds)
+        self.call_timeout = min(CALL_TIMEOUT_SECONDS, confirm_within_seconds)
+        # Past this, no process is still carrying a command out (the one that took it
+        # up has stopped, or the charger never came back): it is given up.
+        self.abandon_after = self.confirm_within + timedelta(seconds=self.call_timeout + 5)
+        self._pending_work = asyncio.Event()
+        # Commands this process is carrying out now.
+        self._carrying: set[str] = set()
         # What chargers report is written in shared transactions: a fleet's
         # meter values cost a commit per batch, not one per message.
         self.writes = GroupCommit(db)
@@ -264,9 +277,6 @@ class OcppConnector:
 
     def routes(self) -> APIRouter:
         return routes.router(self)
-
-    async def run(self) -> None:
-        return None  # chargers come to us
 
     def next_transaction_id(self) -> int:
         return next(self._transaction_ids) % 2_147_483_647
@@ -290,6 +300,10 @@ class OcppConnector:
                     await session.disconnected()
 
     # ---- the Executor ----
+    # Commands are carried out by the process that holds the charger's connection,
+    # which may not be the one that took the API request (several processes on one
+    # PostgreSQL database): the request leaves a pending action, and each process's
+    # pump picks up those of the chargers it holds.
 
     async def now(self, session: AsyncSession, asset: Asset) -> datetime:
         return _now()
@@ -302,26 +316,23 @@ class OcppConnector:
         target: dict[str, Any],
         at: datetime | None = None,
     ) -> None:
-        charger = self.sessions.get(asset.device_ref)
-        if charger is None:
+        point = await session.get(OcppChargePoint, asset.device_ref)
+        if point is None or asset.document.get("isReachable") is not True:
             raise BadRequest(
                 "The charger is not connected to gridlink; it cannot be commanded now."
             )
-        if kind == "charging" and target["action"] == "STOP" and charger.transaction_id is None:
+        if kind == "charging" and target["action"] == "STOP" and point.transaction_id is None:
             raise BadRequest("The charger is not charging: there is no transaction to stop.")
-        if (
-            kind == "charging"
-            and target["action"] == "START"
-            and charger.transaction_id is not None
-        ):
+        if kind == "charging" and target["action"] == "START" and point.transaction_id is not None:
             raise BadRequest("The charger is already charging.")
 
     async def submitted(self, session: AsyncSession, action: Action) -> None:
-        task = asyncio.create_task(
-            self._carry_out(action.id, action.asset.device_ref, action.kind, dict(action.target))
-        )
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+        return None  # the pump hears of it once the request has committed (changed)
+
+    def changed(self, keys: set[str]) -> None:
+        """Something committed, in this process or (PostgreSQL) another one."""
+        if any(key.startswith(ACTION_KEY_PREFIX) for key in keys):
+            self._pending_work.set()
 
     async def wake_at(self, session: AsyncSession, asset: Asset, at: datetime) -> None:
         return None  # a charger reports by itself
@@ -330,9 +341,12 @@ class OcppConnector:
         """TriggerMessage: the charger sends its status and meter values now."""
         charger = self.sessions.get(asset.device_ref)
         if charger is not None:
-            task = asyncio.create_task(self._trigger(charger))
-            self._tasks.add(task)
-            task.add_done_callback(self._tasks.discard)
+            self._spawn(self._trigger(charger))
+
+    def _spawn(self, work: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.create_task(work)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
 
     async def _trigger(self, charger: Session) -> None:
         for message in ("StatusNotification", "MeterValues"):
@@ -341,20 +355,43 @@ class OcppConnector:
             except Exception as error:  # a refresh is a hint: nothing depends on it
                 log.info("charge point %s did not answer TriggerMessage: %r", charger.id, error)
 
-    # ---- carrying out a command ----
+    # ---- the pump: pending commands for the chargers held here ----
 
-    async def _pending(self, action_id: str, wait: float = 10.0) -> bool:
-        """Whether the action is (still) pending, waiting first for the request
-        that created it to commit."""
-        deadline = time.monotonic() + wait
+    async def run(self) -> None:
         while True:
-            async with self.db.session() as session:
-                found = await session.scalar(select(Action).where(Action.id == action_id))
-                if found is not None:
-                    return found.state == actions.PENDING
-            if time.monotonic() > deadline:
-                return False
-            await asyncio.sleep(0.02)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._pending_work.wait(), PUMP_SECONDS)
+            self._pending_work.clear()
+            try:
+                await self.pump()
+            except Exception:  # a database hiccup must not stop commands for good
+                log.exception("OCPP command pump failed")
+
+    async def pump(self) -> None:
+        """Starts carrying out each new pending command for a charger held here, and
+        gives up those nobody answered in time (their process stopped, or the charger
+        never came back)."""
+        now = _now()
+        async with self.db.session() as session:
+            await actions.give_up_stale(
+                session, self.name, now - self.abandon_after, now,
+                "The charger did not answer in time.",
+            )  # fmt: skip
+            pending = (
+                await session.execute(
+                    select(Action.id, Asset.device_ref, Action.kind, Action.target)
+                    .join(Asset, Asset.pk == Action.asset_pk)
+                    .join(VendorConnection, VendorConnection.pk == Asset.connection_pk)
+                    .where(Action.state == actions.PENDING,
+                           VendorConnection.connector == self.name)
+                )
+            ).all()  # fmt: skip
+        for action_id, point_id, kind, target in pending:
+            if action_id not in self._carrying and point_id in self.sessions:
+                self._carrying.add(action_id)
+                self._spawn(self._carry_out(action_id, point_id, kind, dict(target)))
+
+    # ---- carrying out a command ----
 
     async def _fail(self, action_id: str, kind: str, detail: str) -> None:
         async with self.db.session() as session:
@@ -365,8 +402,12 @@ class OcppConnector:
     async def _carry_out(
         self, action_id: str, point_id: str, kind: str, target: dict[str, Any]
     ) -> None:
-        if not await self._pending(action_id):
-            return
+        try:
+            await self._send(action_id, point_id, kind, target)
+        finally:
+            self._carrying.discard(action_id)
+
+    async def _send(self, action_id: str, point_id: str, kind: str, target: dict[str, Any]) -> None:
         charger = self.sessions.get(point_id)
         if charger is None:
             await self._fail(action_id, "NO_RESPONSE", "The charger is not connected.")
@@ -422,7 +463,7 @@ class OcppConnector:
                     await actions.confirm(session, action, now)
             return
         # START and STOP wait for the transaction itself to start or stop.
-        await asyncio.sleep(CONFIRM_WITHIN_SECONDS)
+        await asyncio.sleep(self.confirm_within.total_seconds())
         verb = "start" if target["action"] == "START" else "stop"
         await self._fail(
             action_id, "NO_RESPONSE", f"The charger accepted but did not {verb} charging."

@@ -28,6 +28,9 @@ class Sandbox(SandboxConnector):
     def routes(self) -> None:
         return None
 
+    def changed(self, keys: set[str]) -> None:
+        return None
+
     async def run(self) -> None:
         return None
 

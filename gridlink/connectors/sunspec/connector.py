@@ -7,7 +7,7 @@ import asyncio
 import contextlib
 import logging
 import time
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -19,6 +19,7 @@ from gridlink.connectors.sunspec.device import Address, Device, Unreachable
 from gridlink.connectors.sunspec.linking import CONNECTOR, AtAddress
 from gridlink.connectors.sunspec.reports import MODES, Values, report
 from gridlink.connectors.sunspec.texts import TEXTS
+from gridlink.db import leases
 from gridlink.db.engine import Database
 from gridlink.db.tables import Action, Asset, VendorConnection
 from gridlink.domain import actions
@@ -26,6 +27,10 @@ from gridlink.domain.errors import BadRequest
 from gridlink.domain.reports import apply_report
 
 log = logging.getLogger(__name__)
+POLLER_LEASE = "sunspec-poller"
+# A command still pending this long was being carried out by a process that stopped:
+# setting a mode takes a few Modbus requests of seconds each.
+ABANDON_AFTER = timedelta(seconds=60)
 
 
 def _now() -> datetime:
@@ -41,6 +46,9 @@ class SunSpecConnector:
     def __init__(self, db: Database, poll_seconds: float = 60.0) -> None:
         self.db = db
         self.poll_seconds = poll_seconds
+        # One process polls (several may share a PostgreSQL database): the lease's holder.
+        self.owner = leases.process_name()
+        self.lease = timedelta(seconds=max(3 * poll_seconds, 30.0))
         self.devices: dict[Address, Device] = {}
         self._tasks: set[asyncio.Task[None]] = set()
 
@@ -64,13 +72,23 @@ class SunSpecConnector:
     def routes(self) -> None:
         return None
 
+    def changed(self, keys: set[str]) -> None:
+        return None
+
     # ---- polling ----
 
     async def run(self) -> None:
         while True:
             started = time.monotonic()
             try:
-                await self.poll()
+                now = _now()
+                if await leases.hold(self.db, POLLER_LEASE, self.owner, self.lease, now):
+                    await self.poll()
+                    async with self.db.session() as session:
+                        await actions.give_up_stale(
+                            session, self.name, now - ABANDON_AFTER, now,
+                            "The device did not answer in time.",
+                        )  # fmt: skip
             except Exception:  # a database hiccup must not end polling
                 log.exception("SunSpec poll failed")
             await asyncio.sleep(max(0.0, self.poll_seconds - (time.monotonic() - started)))
