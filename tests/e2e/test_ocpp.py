@@ -356,3 +356,77 @@ def test_a_command_taken_by_another_process_reaches_the_charger(
     finally:
         other.stop()
         shutil.rmtree(other.data_dir, ignore_errors=True)
+
+
+def test_a_charger_with_two_connectors_is_one_asset(
+    server: Server, production: Credentials
+) -> None:
+    point = provision(server, production.client_id, "two-plugs")
+
+    async def scenario() -> None:
+        async with _api(server, production) as api:
+
+            async def charger() -> Any:
+                listed = [
+                    c for c in (await api.get("/chargers")).json()["data"]
+                    if c["userId"] == "two-plugs"
+                ]  # fmt: skip
+                return listed[0] if listed else None
+
+            async def state_is(**wanted: Any) -> Any:
+                state = (await charger())["chargeState"]
+                return all(state[k] == v for k, v in wanted.items()) and state
+
+            async def done(action_id: str) -> Any:
+                body = (await api.get(f"/chargers/actions/{action_id}")).json()
+                return body if body["state"] != "PENDING" else None
+
+            wallbox, socket, task = await connect(server.url, point.charge_point_id, point.password)
+            try:
+                await wallbox.boot()
+                charger_id = (await eventually(charger))["id"]
+                # Connector 0 is the charger itself: its status is not a plug's.
+                await wallbox.status("Unavailable", connector_id=0)
+                await wallbox.status("Available", connector_id=1)
+                await wallbox.status("Preparing", connector_id=2)
+                waiting = "PLUGGED_IN:INITIALIZING"
+                await eventually(lambda: state_is(isPluggedIn=True, powerDeliveryState=waiting))
+
+                # A remote start goes to the connector with the vehicle waiting.
+                sent = await api.post(f"/chargers/{charger_id}/charging",
+                                      json={"action": "START"})  # fmt: skip
+                assert sent.status_code == 200, sent.text
+                assert (await eventually(lambda: done(sent.json()["id"])))["state"] == "CONFIRMED"
+                assert wallbox.remote_starts == [2]
+                assert set(wallbox.transactions) == {2}
+
+                # Power is the connectors' together.
+                await wallbox.meter(0, connector_id=1)
+                await wallbox.meter(7200, connector_id=2)
+                await eventually(lambda: state_is(chargeRate=7.2, isCharging=True))
+
+                # A second vehicle, charged from a card at the charger.
+                await wallbox.start_transaction("card-2", connector_id=1)
+                await wallbox.meter(3600, connector_id=1)
+                await eventually(lambda: state_is(chargeRate=10.8))
+
+                # One stops by itself: the charger still charges.
+                await wallbox.stop_transaction(wallbox.transactions[1])
+                await wallbox.status("Available", connector_id=1)
+                await wallbox.meter(0, connector_id=1)
+                await eventually(lambda: state_is(isCharging=True, chargeRate=7.2))
+
+                # STOP stops the charger: every transaction on it.
+                await wallbox.start_transaction("card-3", connector_id=1)
+                sent = await api.post(f"/chargers/{charger_id}/charging",
+                                      json={"action": "STOP"})  # fmt: skip
+                assert (await eventually(lambda: done(sent.json()["id"])))["state"] == "CONFIRMED"
+                assert wallbox.transactions == {}
+                await eventually(lambda: state_is(isCharging=False, chargeRate=None))
+            finally:
+                await socket.close()
+                task.cancel()
+                with contextlib.suppress(BaseException):
+                    await task
+
+    run_async(scenario())

@@ -25,7 +25,10 @@ def basic(charge_point_id: str, password: str) -> str:
 class Wallbox(ChargePoint):  # type: ignore[misc]
     def __init__(self, charge_point_id: str, connection: Any) -> None:
         super().__init__(charge_point_id, connection)
-        self.transaction_id: int | None = None
+        # Connector → the transaction running on it.
+        self.transactions: dict[int, int] = {}
+        # The connector each remote start asked for.
+        self.remote_starts: list[int | None] = []
         self.accept_remote = True
         # Whether an accepted remote start really starts a transaction.
         self.start_when_told = True
@@ -49,54 +52,62 @@ class Wallbox(ChargePoint):  # type: ignore[misc]
     async def heartbeat(self) -> Any:
         return await self.call(call.Heartbeat())
 
-    async def meter(self, watts: float) -> None:
+    @property
+    def transaction_id(self) -> int | None:
+        return self.transactions.get(1) or next(iter(self.transactions.values()), None)
+
+    async def meter(self, watts: float, connector_id: int = 1) -> None:
         await self.call(call.MeterValues(
-            connector_id=1, transaction_id=self.transaction_id,
+            connector_id=connector_id, transaction_id=self.transactions.get(connector_id),
             meter_value=[{"timestamp": _now(), "sampledValue": [
                 {"value": str(watts), "measurand": "Power.Active.Import", "unit": "W"},
                 {"value": "1234", "measurand": "Energy.Active.Import.Register", "unit": "Wh"},
             ]}],
         ))  # fmt: skip
 
-    async def start_transaction(self, id_tag: str = "card-1") -> None:
-        await self.status("Preparing")
+    async def start_transaction(self, id_tag: str = "card-1", connector_id: int = 1) -> None:
+        await self.status("Preparing", connector_id)
         response = await self.call(call.StartTransaction(
-            connector_id=1, id_tag=id_tag, meter_start=0, timestamp=_now()
+            connector_id=connector_id, id_tag=id_tag, meter_start=0, timestamp=_now()
         ))  # fmt: skip
-        self.transaction_id = response.transaction_id
-        await self.status("Charging")
+        self.transactions[connector_id] = response.transaction_id
+        await self.status("Charging", connector_id)
         self.transaction_started.set()
 
-    async def stop_transaction(self) -> None:
-        assert self.transaction_id is not None
+    async def stop_transaction(self, transaction_id: int | None = None) -> None:
+        transaction_id = transaction_id or self.transaction_id
+        [connector_id] = [c for c, t in self.transactions.items() if t == transaction_id]
         await self.call(call.StopTransaction(
-            meter_stop=5000, timestamp=_now(), transaction_id=self.transaction_id, reason="Remote"
+            meter_stop=5000, timestamp=_now(), transaction_id=transaction_id, reason="Remote"
         ))  # fmt: skip
-        self.transaction_id = None
-        await self.status("Finishing")
+        del self.transactions[connector_id]
+        await self.status("Finishing", connector_id)
 
     # ---- what the central system asks ----
 
     @on(Action.remote_start_transaction)
-    async def on_remote_start(self, id_tag: str, **_: Any) -> Any:
+    async def on_remote_start(self, id_tag: str, connector_id: int | None = None, **_: Any) -> Any:
+        self.remote_starts.append(connector_id)
         return call_result.RemoteStartTransaction(
             status="Accepted" if self.accept_remote else "Rejected"
         )
 
     @after(Action.remote_start_transaction)
-    async def after_remote_start(self, id_tag: str, **_: Any) -> None:
+    async def after_remote_start(
+        self, id_tag: str, connector_id: int | None = None, **_: Any
+    ) -> None:
         if self.accept_remote and self.start_when_told:
-            await self.start_transaction(id_tag)
+            await self.start_transaction(id_tag, connector_id or 1)
 
     @on(Action.remote_stop_transaction)
     async def on_remote_stop(self, transaction_id: int) -> Any:
-        known = transaction_id == self.transaction_id
+        known = transaction_id in self.transactions.values()
         return call_result.RemoteStopTransaction(status="Accepted" if known else "Rejected")
 
     @after(Action.remote_stop_transaction)
     async def after_remote_stop(self, transaction_id: int) -> None:
-        if transaction_id == self.transaction_id:
-            await self.stop_transaction()
+        if transaction_id in self.transactions.values():
+            await self.stop_transaction(transaction_id)
 
     @on(Action.set_charging_profile)
     async def on_set_charging_profile(self, connector_id: int, cs_charging_profiles: Any) -> Any:

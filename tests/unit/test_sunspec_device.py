@@ -58,6 +58,15 @@ def test_decodes_floats_and_unimplemented_values() -> None:
     assert models.decode(201, meter) == {"W": None}
 
 
+def test_an_accumulator_at_zero_is_not_accumulated() -> None:
+    # SunSpec's acc32 says "not implemented" with zero, unlike uint32's all ones.
+    inverter = [0] * 50
+    inverter[12], inverter[13] = 2500, 0  # W 2500, scale 10^0
+    assert models.decode(103, inverter) == {"W": 2500, "WH": None}
+    inverter[22:24] = [0x0001, 0x0000]  # 65,536 Wh
+    assert models.decode(103, inverter)["WH"] == 65536
+
+
 def test_decodes_a_der_ac_measurement_block() -> None:
     # Model 701: W scaled by W_SF, TotWhInj a uint64 spanning all four registers.
     block = sim.inverter_701(2754.0, 5_123_456_789, w_sf=-1, wh_sf=0)

@@ -55,6 +55,10 @@ class Socket(Protocol):
 
 
 Handler = TypeVar("Handler", bound=Callable[..., Any])
+# What a message means for the asset, given the charge point's row where asked for.
+Build = Callable[
+    [AsyncSession, "OcppChargePoint | None", "Asset | None"], Awaitable[dict[str, Any]]
+]
 
 
 def handles(action: OcppAction) -> Callable[[Handler], Handler]:
@@ -74,22 +78,38 @@ class Session(ChargePoint):  # type: ignore[misc]
         super().__init__(point.id, socket, response_timeout=central.call_timeout)
         self.central = central
         self.point_id = point.id
-        self.transaction_id = point.transaction_id
         self.asset_pk: int | None = None
+        # A charger may have several connectors (plugs), each with its own status,
+        # transaction and power; the asset is the charger as a whole.
+        self.statuses: dict[int, str] = {}
+        self.transactions: dict[int, int] = {}
+        self.power: dict[int, float] = {}
+        if point.transaction_id is not None:  # running before a reconnect or restart
+            self.transactions[1] = point.transaction_id
+
+    @property
+    def transaction_id(self) -> int | None:
+        """A transaction running on the charger, if any."""
+        return next(iter(self.transactions.values()), None)
 
     # ---- reports ----
 
-    async def _report(
-        self,
-        build: Callable[[AsyncSession, OcppChargePoint, Asset | None], Awaitable[dict[str, Any]]],
-    ) -> None:
-        """Applies what the charger said, in the next shared transaction."""
+    async def _report(self, build: Build, point_too: bool = False) -> None:
+        """Applies what the charger said, in the next shared transaction. The charge
+        point's row is read only when the build needs it (`point_too`) or the asset
+        is not known yet: meter values, most of the traffic, need only the asset."""
 
         async def unit(session: AsyncSession) -> int | None:
-            point = await session.get(OcppChargePoint, self.point_id)
-            if point is None:
-                return None
-            asset = await self._asset(session, point)
+            point = None
+            if point_too or self.asset_pk is None:
+                point = await session.get(OcppChargePoint, self.point_id)
+                if point is None:
+                    return None
+            if self.asset_pk is not None:
+                asset = await session.get(Asset, self.asset_pk)
+            else:
+                assert point is not None
+                asset = await provisioning.asset_of(session, point)
             report = await build(session, point, asset)
             if asset is not None and report:
                 await apply_report(session, asset, report, _now())
@@ -97,22 +117,19 @@ class Session(ChargePoint):  # type: ignore[misc]
 
         self.asset_pk = await self.central.writes.run(unit)
 
-    async def _asset(self, session: AsyncSession, point: OcppChargePoint) -> Asset | None:
-        if self.asset_pk is not None:
-            return await session.get(Asset, self.asset_pk)
-        return await provisioning.asset_of(session, point)
+    async def _tell(self, report: dict[str, Any] | None) -> None:
+        """A report that doesn't depend on what is stored."""
+
+        async def build(*_: Any) -> dict[str, Any]:
+            return report or {}
+
+        await self._report(build)
 
     async def connected(self) -> None:
-        async def build(_s: AsyncSession, _p: OcppChargePoint, _a: Asset | None) -> dict[str, Any]:
-            return {"isReachable": True}
-
-        await self._report(build)
+        await self._tell({"isReachable": True})
 
     async def disconnected(self) -> None:
-        async def build(_s: AsyncSession, _p: OcppChargePoint, _a: Asset | None) -> dict[str, Any]:
-            return {"isReachable": False}
-
-        await self._report(build)
+        await self._tell({"isReachable": False})
 
     async def _resolve_pending(
         self, session: AsyncSession, asset: Asset, wanted: str, at: datetime
@@ -169,21 +186,23 @@ class Session(ChargePoint):  # type: ignore[misc]
         self, connector_id: int, error_code: str, status: str, **_extra: Any
     ) -> Any:
         if connector_id > 0:  # connector 0 is the charger's controller, not a plug
-
-            async def build(_s: AsyncSession, _p: OcppChargePoint, _a: Asset | None) -> Any:
-                return messages.status_report(status, iso(_now()))
-
-            await self._report(build)
+            self.statuses[connector_id] = status
+            charger = messages.charger_status(self.statuses)
+            await self._tell(messages.status_report(charger, iso(_now())))
         return call_result.StatusNotification()
 
     @handles(OcppAction.meter_values)
     async def on_meter_values(
         self, connector_id: int, meter_value: list[dict[str, Any]], **_extra: Any
     ) -> Any:
-        power = messages.power_kw(meter_value)
-        if power is not None:
+        measured = messages.power_kw(meter_value)
+        if measured is not None:
+            self.power[connector_id] = measured
+            power = messages.total_kw(self.power)
 
-            async def build(_s: AsyncSession, _p: OcppChargePoint, asset: Asset | None) -> Any:
+            async def build(
+                _s: AsyncSession, _p: OcppChargePoint | None, asset: Asset | None
+            ) -> Any:
                 charging = (
                     (asset.document.get("chargeState") or {}).get("isCharging") if asset else None
                 )
@@ -201,7 +220,10 @@ class Session(ChargePoint):  # type: ignore[misc]
     ) -> Any:
         transaction_id = self.central.next_transaction_id()
 
-        async def build(session: AsyncSession, point: OcppChargePoint, asset: Asset | None) -> Any:
+        async def build(
+            session: AsyncSession, point: OcppChargePoint | None, asset: Asset | None
+        ) -> Any:
+            assert point is not None
             point.transaction_id = transaction_id
             if asset is None:
                 return {}
@@ -213,8 +235,8 @@ class Session(ChargePoint):  # type: ignore[misc]
                 "chargeState.lastUpdated": iso(_now()),
             }
 
-        await self._report(build)
-        self.transaction_id = transaction_id
+        await self._report(build, point_too=True)
+        self.transactions[connector_id] = transaction_id
         return call_result.StartTransaction(
             transaction_id=transaction_id, id_tag_info={"status": "Accepted"}
         )
@@ -223,10 +245,16 @@ class Session(ChargePoint):  # type: ignore[misc]
     async def on_stop_transaction(
         self, meter_stop: int, timestamp: str, transaction_id: int, **_extra: Any
     ) -> Any:
-        async def build(session: AsyncSession, point: OcppChargePoint, asset: Asset | None) -> Any:
-            point.transaction_id = None
-            if asset is None:
-                return {}
+        running = {c: t for c, t in self.transactions.items() if t != transaction_id}
+        still = next(iter(running.values()), None)
+
+        async def build(
+            session: AsyncSession, point: OcppChargePoint | None, asset: Asset | None
+        ) -> Any:
+            assert point is not None
+            point.transaction_id = still
+            if asset is None or still is not None:
+                return {}  # another connector charges on: the charger still charges
             await self._resolve_pending(session, asset, "STOP", _now())
             return {
                 "chargeState.isCharging": False,
@@ -235,8 +263,8 @@ class Session(ChargePoint):  # type: ignore[misc]
                 "chargeState.lastUpdated": iso(_now()),
             }
 
-        await self._report(build)
-        self.transaction_id = None
+        await self._report(build, point_too=True)
+        self.transactions = running
         return call_result.StopTransaction(id_tag_info={"status": "Accepted"})
 
 
@@ -351,7 +379,8 @@ class OcppConnector:
     async def _trigger(self, charger: Session) -> None:
         for message in ("StatusNotification", "MeterValues"):
             try:
-                await charger.call(call.TriggerMessage(requested_message=message, connector_id=1))
+                # No connector id: every connector reports.
+                await charger.call(call.TriggerMessage(requested_message=message))
             except Exception as error:  # a refresh is a hint: nothing depends on it
                 log.info("charge point %s did not answer TriggerMessage: %r", charger.id, error)
 
@@ -414,13 +443,17 @@ class OcppConnector:
             return
         try:
             if kind == "charging" and target["action"] == "START":
-                request: Any = call.RemoteStartTransaction(id_tag=ID_TAG, connector_id=1)
+                connector = messages.plug_to_start(charger.statuses)
+                request: Any = call.RemoteStartTransaction(id_tag=ID_TAG, connector_id=connector)
             elif kind == "charging":
                 if charger.transaction_id is None:
                     await self._fail(
                         action_id, "FAILED_PRECONDITION", "The charger is not charging."
                     )
                     return
+                # Stopping the charger stops every connector's transaction.
+                for transaction_id in list(charger.transactions.values())[1:]:
+                    await charger.call(call.RemoteStopTransaction(transaction_id=transaction_id))
                 request = call.RemoteStopTransaction(transaction_id=charger.transaction_id)
             elif kind == "max_current":
                 request = call.SetChargingProfile(

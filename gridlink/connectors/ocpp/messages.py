@@ -18,7 +18,25 @@ _STATUS: dict[str, tuple[bool | None, bool, str]] = {
     "Faulted": (None, False, "PLUGGED_IN:FAULT"),
 }
 
+# Which connector speaks for a charger with several: the one doing the most.
+_TELLING = ("Charging", "SuspendedEVSE", "SuspendedEV", "Finishing", "Preparing", "Faulted",
+            "Reserved", "Available", "Unavailable")  # fmt: skip
+# A vehicle is plugged into a connector with one of these statuses, not charging yet.
+WAITING = ("Preparing", "SuspendedEV", "SuspendedEVSE", "Finishing")
+
 CAPABLE = {"isCapable": True, "interventionIds": []}
+
+
+def charger_status(connectors: dict[int, str]) -> str:
+    """The status of the charger as one asset: its most telling connector's."""
+    known = [status for status in connectors.values() if status in _TELLING]
+    return min(known, key=_TELLING.index) if known else "Unavailable"
+
+
+def plug_to_start(connectors: dict[int, str]) -> int:
+    """The connector a remote start is for: one with a vehicle waiting, else the first."""
+    waiting = sorted(c for c, status in connectors.items() if status in WAITING)
+    return waiting[0] if waiting else min(connectors, default=1)
 
 
 def boot_report(boot: dict[str, str | None]) -> dict[str, Any]:
@@ -54,6 +72,13 @@ def status_report(status: str, at: str) -> dict[str, Any] | None:
 def _watts(sample: dict[str, Any]) -> float:
     value = float(sample["value"])
     return value * 1000 if sample.get("unit") == "kW" else value
+
+
+def total_kw(by_connector: dict[int, float]) -> float:
+    """The charger's power: its connectors' together, or its main meter (connector 0)
+    where that is all it reports."""
+    plugs = [kw for connector, kw in by_connector.items() if connector > 0]
+    return round(sum(plugs) if plugs else by_connector.get(0, 0.0), 2)
 
 
 def power_kw(meter_values: list[dict[str, Any]]) -> float | None:

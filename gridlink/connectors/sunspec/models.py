@@ -94,7 +94,10 @@ def _raw(registers: list[int], point: Point) -> Value:
         return None if at[0] == 0xFFFF else at[0]
     if kind in ("acc32", "uint32"):
         value = at[0] << 16 | at[1]
-        return None if kind == "uint32" and value == 0xFFFFFFFF else value
+        # The standard's "not implemented": all ones for uint32, zero ("not
+        # accumulated") for an accumulator.
+        unimplemented = 0 if kind == "acc32" else 0xFFFFFFFF
+        return None if value == unimplemented else value
     if kind == "uint64":
         value = at[0] << 48 | at[1] << 32 | at[2] << 16 | at[3]
         return None if value == 0xFFFFFFFFFFFFFFFF else value
