@@ -20,6 +20,7 @@ import argparse
 import asyncio
 import base64
 import json
+import multiprocessing
 import random
 import secrets
 import shutil
@@ -107,6 +108,32 @@ async def peer(
         await booted.put(False)
 
 
+def probe(url: str, point_id: str, password: str, seconds: float, results: Any) -> None:
+    """One more charger, in a process of its own, sending a Heartbeat every 0.5 s:
+    the server's answer time without the load generator's own pauses in it."""
+
+    async def beat() -> list[float]:
+        auth = "Basic " + base64.b64encode(f"{point_id}:{password}".encode()).decode()
+        latencies = []
+        async with websockets.connect(
+            f"{url}/ocpp/{point_id}", subprotocols=["ocpp1.6"],  # type: ignore[list-item]
+            additional_headers={"Authorization": auth}, ping_interval=None,
+        ) as socket:  # fmt: skip
+            boot = {"chargePointVendor": "Probe", "chargePointModel": "P"}
+            await socket.send(json.dumps([2, "boot", "BootNotification", boot]))
+            await socket.recv()
+            deadline = time.perf_counter() + seconds
+            while time.perf_counter() < deadline:
+                started = time.perf_counter()
+                await socket.send(json.dumps([2, secrets.token_hex(8), "Heartbeat", {}]))
+                await socket.recv()
+                latencies.append(time.perf_counter() - started)
+                await asyncio.sleep(0.5)
+        return latencies
+
+    results.put(asyncio.run(beat()))
+
+
 def rss_mb(pid: int) -> float:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
@@ -115,7 +142,12 @@ def rss_mb(pid: int) -> float:
 
 
 async def run(
-    server: Server, points: list[tuple[str, str]], interval: float, duration: float, settle: float
+    server: Server,
+    points: list[tuple[str, str]],
+    prober: tuple[str, str],
+    interval: float,
+    duration: float,
+    settle: float,
 ) -> None:
     assert server.process is not None
     url = server.url.replace("http://", "ws://")
@@ -137,8 +169,13 @@ async def run(
     # The boot storm leaves a backlog (early chargers already send meter values while
     # later ones boot): steady state is measured once it has drained.
     await asyncio.sleep(settle)
+    results: Any = multiprocessing.Queue()
+    probing = multiprocessing.Process(target=probe, args=(url, *prober, duration, results))
+    probing.start()
     measuring = stats.since = time.perf_counter()
     await asyncio.sleep(duration)
+    probed = sorted(await asyncio.to_thread(results.get))
+    await asyncio.to_thread(probing.join)
     measured = stats.answered
     latencies = sorted(stats.latencies)
     print(f"steady state over {duration:.0f} s: {measured / duration:.0f} messages/s answered "
@@ -152,6 +189,10 @@ async def run(
             slowest[window] = max(slowest.get(window, 0.0), latency)
         print("slowest answer per 10 s: " + ", ".join(
             f"{w}s {v * 1000:.0f}" for w, v in sorted(slowest.items())))  # fmt: skip
+    if probed:
+        at = lambda q: probed[min(len(probed) - 1, int(q * len(probed)))] * 1000  # noqa: E731
+        print(f"probe (a Heartbeat every 0.5 s from its own process), ms: p50 {at(0.5):.1f}  "
+              f"p99 {at(0.99):.1f}  max {probed[-1] * 1000:.1f}")  # fmt: skip
     held = rss_mb(server.process.pid)
     each = (held - idle) * 1024 / max(ok, 1)
     print(f"server RSS with {ok} connections: {held:.0f} MB ({each:.0f} KB per charge point)")
@@ -176,9 +217,10 @@ def main() -> None:
     try:
         client = server.new_client("production")
         started = time.perf_counter()
-        points = provision(server, client.client_id, args.points)
+        points = provision(server, client.client_id, args.points + 1)
         print(f"provisioned {len(points)} charge points in {time.perf_counter() - started:.1f} s")
-        asyncio.run(run(server, points, args.interval, args.duration, args.settle))
+        prober, points = points[-1], points[:-1]
+        asyncio.run(run(server, points, prober, args.interval, args.duration, args.settle))
     finally:
         server.stop()
         shutil.rmtree(data_dir, ignore_errors=True)
