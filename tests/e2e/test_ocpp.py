@@ -189,7 +189,8 @@ def test_a_wrong_password_is_refused(server: Server, production: Credentials) ->
         assert await attempt(basic(point.charge_point_id, "not-the-password")) == 403
         assert await attempt(None) == 403
         assert await attempt(basic("SOMEONE-ELSE", point.password)) == 403
-        assert await attempt(basic(point.charge_point_id, point.password), "ocpp2.0.1") == 403
+        assert await attempt(basic(point.charge_point_id, point.password), "ocpp9") == 403
+        assert await attempt(basic(point.charge_point_id, point.password), "ocpp2.0.1") == 101
         assert await attempt(basic(point.charge_point_id, point.password)) == 101
 
     run_async(scenario())

@@ -71,16 +71,18 @@ class Wallbox(ChargePoint):  # type: ignore[misc]
             connector_id=connector_id, id_tag=id_tag, meter_start=0, timestamp=_now()
         ))  # fmt: skip
         self.transactions[connector_id] = response.transaction_id
-        await self.status("Charging", connector_id)
+        # Before anything else is sent: the central system confirms on StartTransaction.
         self.transaction_started.set()
+        await self.status("Charging", connector_id)
 
     async def stop_transaction(self, transaction_id: int | None = None) -> None:
         transaction_id = transaction_id or self.transaction_id
         [connector_id] = [c for c, t in self.transactions.items() if t == transaction_id]
+        # Over before it is told: the central system may confirm a stop on hearing it.
+        del self.transactions[connector_id]
         await self.call(call.StopTransaction(
             meter_stop=5000, timestamp=_now(), transaction_id=transaction_id, reason="Remote"
         ))  # fmt: skip
-        del self.transactions[connector_id]
         await self.status("Finishing", connector_id)
 
     # ---- what the central system asks ----

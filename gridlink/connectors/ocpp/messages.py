@@ -1,12 +1,18 @@
 """What OCPP 1.6 messages say about a charger, as state reports (dotted paths of
-the charger document)."""
+the charger document); the reports and meter readings 2.0.1 shares with it too."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-# Connector status → (isPluggedIn, isCharging, powerDeliveryState); None: not known.
-_STATUS: dict[str, tuple[bool | None, bool, str]] = {
+# What a status means for the charger: (isPluggedIn, isCharging, powerDeliveryState);
+# isPluggedIn None: not known.
+State = tuple[bool | None, bool, str]
+UNKNOWN: State = (None, False, "UNKNOWN")
+
+# Connector status → the charger's state.
+_STATUS: dict[str, State] = {
     "Available": (False, False, "UNPLUGGED"),
     "Reserved": (False, False, "UNPLUGGED"),
     "Preparing": (True, False, "PLUGGED_IN:INITIALIZING"),
@@ -55,8 +61,12 @@ def boot_report(boot: dict[str, str | None]) -> dict[str, Any]:
     }  # fmt: skip
 
 
-def status_report(status: str, at: str) -> dict[str, Any] | None:
-    plugged, charging, delivery = _STATUS.get(status, (None, False, "UNKNOWN"))
+def status_report(status: str, at: str) -> dict[str, Any]:
+    return state_report(_STATUS.get(status, UNKNOWN), at)
+
+
+def state_report(state: State, at: str) -> dict[str, Any]:
+    plugged, charging, delivery = state
     report: dict[str, Any] = {
         "chargeState.isCharging": charging,
         "chargeState.powerDeliveryState": delivery,
@@ -69,7 +79,8 @@ def status_report(status: str, at: str) -> dict[str, Any] | None:
     return report
 
 
-def _watts(sample: dict[str, Any]) -> float:
+def sample_watts(sample: dict[str, Any]) -> float:
+    """A 1.6 sampled value in W: a string, in W unless it says kW."""
     value = float(sample["value"])
     return value * 1000 if sample.get("unit") == "kW" else value
 
@@ -81,9 +92,11 @@ def total_kw(by_connector: dict[int, float]) -> float:
     return round(sum(plugs) if plugs else by_connector.get(0, 0.0), 2)
 
 
-def power_kw(meter_values: list[dict[str, Any]]) -> float | None:
+def power_kw(
+    meter_values: list[dict[str, Any]], watts: Callable[[dict[str, Any]], float] = sample_watts
+) -> float | None:
     """The latest Power.Active.Import among the meter values (kW), summing phases
-    when the charger sends no total."""
+    when the charger sends no total; `watts` reads a sample in the version's terms."""
     power = None
     for meter_value in meter_values:
         samples = [
@@ -93,7 +106,7 @@ def power_kw(meter_values: list[dict[str, Any]]) -> float | None:
         ]
         totals = [s for s in samples if not s.get("phase")]
         if totals:
-            power = _watts(totals[-1])
+            power = watts(totals[-1])
         elif samples:
-            power = sum(_watts(s) for s in samples if str(s["phase"]).count("-") == 0)
+            power = sum(watts(s) for s in samples if str(s["phase"]).count("-") == 0)
     return None if power is None else round(power / 1000, 2)

@@ -1,5 +1,7 @@
-"""The OCPP 1.6J endpoint: ws://HOST/ocpp/{chargePointId} (wss behind a TLS proxy),
-Security Profile 1: HTTP Basic with the charge point's id and password."""
+"""The OCPP endpoint: ws://HOST/ocpp/{chargePointId} (wss behind a TLS proxy),
+Security Profile 1: HTTP Basic with the charge point's id and password. A charger
+speaks OCPP 2.0.1 or 1.6J there, whichever it offers: the URL, id and password
+are the same."""
 
 from __future__ import annotations
 
@@ -11,14 +13,16 @@ from typing import TYPE_CHECKING
 from fastapi import APIRouter, WebSocket
 from starlette.websockets import WebSocketDisconnect
 
-from gridlink.connectors.ocpp import provisioning
+from gridlink.connectors.ocpp import provisioning, v16, v201
+from gridlink.connectors.ocpp.station import Speaks
 from gridlink.db.engine import Database
 from gridlink.db.tables import OcppChargePoint
 
 if TYPE_CHECKING:
     from gridlink.connectors.ocpp.central import OcppConnector
 
-SUBPROTOCOL = "ocpp1.6"
+# The subprotocols gridlink speaks, the one it prefers first.
+SUBPROTOCOLS: dict[str, Speaks] = {"ocpp2.0.1": v201.Session, "ocpp1.6": v16.Session}
 # Policy violation: the close code that refuses a handshake (HTTP 403).
 REFUSED = 1008
 
@@ -58,21 +62,27 @@ async def _authenticated(
         return await provisioning.authenticate(session, charge_point_id, sent[1])
 
 
+def chosen(offered: list[str]) -> str | None:
+    """The subprotocol to speak with a charger offering these, if gridlink speaks one."""
+    return next((subprotocol for subprotocol in SUBPROTOCOLS if subprotocol in offered), None)
+
+
 def router(central: OcppConnector) -> APIRouter:
     """The endpoint chargers connect to, served by this central system."""
     routes = APIRouter(include_in_schema=False)
 
     @routes.websocket("/ocpp/{charge_point_id}")
     async def charge_point(websocket: WebSocket, charge_point_id: str) -> None:
-        if SUBPROTOCOL not in websocket.scope.get("subprotocols", []):
+        subprotocol = chosen(websocket.scope.get("subprotocols", []))
+        if subprotocol is None:
             await websocket.close(REFUSED)
             return
         point = await _authenticated(central.db, websocket, charge_point_id)
         if point is None:
             await websocket.close(REFUSED)
             return
-        await websocket.accept(subprotocol=SUBPROTOCOL)
+        await websocket.accept(subprotocol=subprotocol)
         with contextlib.suppress(WebSocketDisconnect):
-            await central.serve(point, _Socket(websocket))
+            await central.serve(point, _Socket(websocket), SUBPROTOCOLS[subprotocol])
 
     return routes
