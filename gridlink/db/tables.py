@@ -402,8 +402,8 @@ class HemSystem(Base):
 
 
 class OcppChargePoint(Base):
-    """A charger provisioned to connect over OCPP 1.6J: its charge point id and
-    the hash of its password (Security Profile 1), and what it said at boot."""
+    """A charger provisioned to connect over OCPP (1.6J or 2.0.1): its charge point
+    id and the hash of its password (Security Profile 1), and what it said at boot."""
 
     __tablename__ = "ocpp_charge_points"
     id: Mapped[str] = mapped_column(String(64), primary_key=True)

@@ -48,6 +48,15 @@ async def eventually(check: Callable[[], Awaitable[Any]], timeout: float = 10.0)
         await asyncio.sleep(0.1)
 
 
+def async_check(check: Callable[[], bool]) -> Callable[[], Awaitable[bool]]:
+    """A check of the charger's own side, which it records after the server answered."""
+
+    async def checked() -> bool:
+        return check()
+
+    return checked
+
+
 @pytest.fixture
 def production(server: Server) -> Credentials:
     return server.new_client("production")
@@ -113,7 +122,7 @@ def test_a_charger_boots_reports_and_obeys(server: Server, production: Credentia
                 assert done["state"] == "CONFIRMED"
                 state = (await charger())["chargeState"]
                 assert state["isCharging"] is False and state["chargeRate"] is None
-                assert wallbox.transaction_id is None
+                await eventually(async_check(lambda: wallbox.transaction_id is None))
 
                 # Remote start: confirmed when StartTransaction arrives.
                 wallbox.transaction_started.clear()
@@ -122,7 +131,7 @@ def test_a_charger_boots_reports_and_obeys(server: Server, production: Credentia
                 assert sent.json()["state"] == "PENDING"
                 done = await eventually(lambda: action_done(sent.json()["id"]))
                 assert done["state"] == "CONFIRMED"
-                assert wallbox.transaction_started.is_set()
+                await asyncio.wait_for(wallbox.transaction_started.wait(), 10)
                 assert (await charger())["chargeState"]["isCharging"] is True
 
                 # Max current: a charging profile the charger accepts.
@@ -341,7 +350,7 @@ def test_a_command_taken_by_another_process_reaches_the_charger(
 
                 finished = await eventually(done)
                 assert finished["state"] == "CONFIRMED"
-                assert wallbox.transaction_started.is_set()
+                await asyncio.wait_for(wallbox.transaction_started.wait(), 10)
                 sent = await api.post(f"/chargers/{charger['id']}/max-current",
                                       json={"maxCurrent": 13})  # fmt: skip
                 assert (await eventually(done))["state"] == "CONFIRMED"
@@ -399,7 +408,7 @@ def test_a_charger_with_two_connectors_is_one_asset(
                 assert sent.status_code == 200, sent.text
                 assert (await eventually(lambda: done(sent.json()["id"])))["state"] == "CONFIRMED"
                 assert wallbox.remote_starts == [2]
-                assert set(wallbox.transactions) == {2}
+                await eventually(async_check(lambda: set(wallbox.transactions) == {2}))
 
                 # Power is the connectors' together.
                 await wallbox.meter(0, connector_id=1)
@@ -422,7 +431,7 @@ def test_a_charger_with_two_connectors_is_one_asset(
                 sent = await api.post(f"/chargers/{charger_id}/charging",
                                       json={"action": "STOP"})  # fmt: skip
                 assert (await eventually(lambda: done(sent.json()["id"])))["state"] == "CONFIRMED"
-                assert wallbox.transactions == {}
+                await eventually(async_check(lambda: wallbox.transactions == {}))
                 await eventually(lambda: state_is(isCharging=False, chargeRate=None))
             finally:
                 await socket.close()
