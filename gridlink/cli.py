@@ -72,14 +72,17 @@ def serve(
 
     from gridlink.app import create_app
     from gridlink.bootstrap import first_start, welcome_text
+    from gridlink.runtime import collector
 
     settings = load_settings(host, port)
     with err.status("Bringing the database schema up to date…"):
         upgrade(settings.database_url)
     start = _run(settings, lambda db: first_start(db, settings))
     typer.echo(welcome_text(settings, start), err=False)
+    app = create_app(settings)
+    collector.tune_for_serving()
     uvicorn.run(
-        create_app(settings),
+        app,
         host=host,
         port=port,
         loop="uvloop",
