@@ -3,6 +3,7 @@ answers, the heartbeat, redelivery, the test event, and nothing secret shown."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -97,9 +98,16 @@ def test_deliveries_show_with_their_answers_and_redeliver(
     assert is_valid(again.body, SECRET, again.headers["x-enode-signature"])
     assert again.headers["x-my-auth"] == AUTH_VALUE
 
-    page.reload()
+    # The receiver has the body before gridlink has recorded its answer: the page
+    # shows DELIVERED once that is stored, so look again until it is.
     copy = page.locator(f"#delivery-{again.headers['x-enode-delivery']}")
-    expect(copy).to_contain_text("redelivery")
+    deadline = time.monotonic() + 10
+    while True:
+        page.reload()
+        expect(copy).to_contain_text("redelivery")
+        if "DELIVERED" in copy.inner_text() or time.monotonic() > deadline:
+            break
+        time.sleep(0.1)
     expect(copy).to_contain_text("DELIVERED")
     assert SECRET not in page.content()
 

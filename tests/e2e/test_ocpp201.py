@@ -260,6 +260,9 @@ def test_a_transaction_from_before_a_reconnect_can_be_stopped(
             async with connected(server, point) as (after, _):
                 after.transactions = dict(before.transactions)
                 after.charging_states = dict(before.charging_states)
+                # An answer on the new connection means gridlink has stored that it is
+                # connected; until then the old connection's state may still show.
+                await after.heartbeat()
                 await eventually(reachable)
                 stop = await fleet.command(charger_id, "charging", {"action": "STOP"})
                 assert (await fleet.done(stop))["state"] == "CONFIRMED"
