@@ -88,7 +88,7 @@ def serve(
         loop="uvloop",
         http="httptools",
         access_log=False,  # request lines would carry Link tokens
-        # OCPP frames are small; a compressor per charger costs ~100 KB of memory each.
+        # OCPP frames are small; a compressor per charger cost ~50 KB of memory each.
         ws_per_message_deflate=False,
         log_level="warning",
     )
